@@ -1,0 +1,225 @@
+"""Turn pydantic's validation errors into findings a map author understands.
+
+pydantic reports ``loc`` paths that include union-branch labels (``int``,
+``dict[str,...]``) and messages written for programmers ("Input should be a
+valid string"). Here each error is mapped back onto the document path, union
+noise is folded into one message per place, and the words are rewritten.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from cjm.diagnostics import Finding, Severity
+from cjm.locations import DocPath, PositionIndex, format_path
+
+UNKNOWN_KEY = ("CJM201", "unknown-key")
+MISSING_KEY = ("CJM202", "missing-key")
+WRONG_TYPE = ("CJM203", "wrong-type")
+INVALID_VALUE = ("CJM204", "invalid-value")
+FORMAT_VERSION = ("CJM205", "format-version")
+
+SCHEMA_CODES = {
+    UNKNOWN_KEY: "A key that the format does not know (often a typo).",
+    MISSING_KEY: "A required key is missing.",
+    WRONG_TYPE: "A value has the wrong type: text where a list belongs, and so on.",
+    INVALID_VALUE: "A value has the right type but is not allowed: a bad id, date, link or choice.",
+    FORMAT_VERSION: "The document does not start with a known format version (`cjm: 1`).",
+}
+
+_TYPE_WORDS = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "date_type": "a date (YYYY-MM-DD)",
+}
+
+_PATTERN_WORDS = {
+    r"^[a-z0-9][a-z0-9_-]*$": "an id (lowercase letters, digits, '-' and '_', starting with a letter or digit)",
+    r"^(https?://|mailto:)[^\s]+$": "an http, https or mailto link",
+    r"^#[0-9a-fA-F]{6}$": "a colour written #rrggbb",
+}
+
+# What a union-typed field accepts, in words, by its key.
+_UNION_WORDS = {
+    "emotion": "a number on the map's scale, or a mapping of persona id to such a number",
+    "personas": "a persona (a mapping with at least id and name) or the id of a catalogue persona",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text {shown!r}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _doc_path(data: Any, loc: tuple) -> tuple[DocPath, bool]:
+    """Drop union-branch labels from ``loc``; report whether the full loc exists."""
+    path: list = []
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(node, dict) and isinstance(part, str) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
+            path.append(part)  # a missing key: the last part names it
+            return tuple(path), False
+        else:
+            continue  # a union label such as 'int' or 'function-after[...]'
+    return tuple(path), True
+
+
+def _value_at(data: Any, path: DocPath) -> Any:
+    node = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _allowed_keys(model_cls, data: Any, path: DocPath) -> list[str]:
+    """The keys the model accepts at ``path`` (for 'did you mean')."""
+    cls = model_cls
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        field = getattr(cls, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        cls = _model_in(field.annotation)
+        if cls is None:
+            return []
+    return list(getattr(cls, "model_fields", {}))
+
+
+def _model_in(annotation) -> Any:
+    from pydantic import BaseModel
+
+    stack = [annotation]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return t
+        stack.extend(getattr(t, "__args__", ()) or ())
+    return None
+
+
+def _noun(path: DocPath) -> str:
+    """'touchpoint', 'stage'… for the mapping that holds the last key."""
+    names = {"stages": "stage", "touchpoints": "touchpoint", "personas": "persona", "channels": "channel",
+             "kpis": "KPI", "actions": "action", "pain_points": "pain point", "opportunities": "opportunity",
+             "evidence": "link", "sources": "link", "scale": "scale", "render": "render settings"}
+    for part in reversed(path[:-1]):
+        if isinstance(part, str):
+            return names.get(part, part)
+    return "document"
+
+
+def findings_from_validation_error(exc, data: Any, index: PositionIndex, model_cls) -> list[Finding]:
+    """One finding per place, all at once, in document order."""
+    per_path: dict[DocPath, list[tuple[dict, bool]]] = {}
+    for err in exc.errors(include_url=False, include_context=True):
+        path, exists = _doc_path(data, tuple(err["loc"]))
+        per_path.setdefault(path, []).append((err, exists))
+
+    # An error deeper inside a value beats a type complaint about the value
+    # itself: for `personas: [{id: x}]` the useful message is "missing name",
+    # not "expected a string".
+    paths = list(per_path)
+    deeper = {p for p in paths for q in paths if len(q) > len(p) and q[: len(p)] == p}
+
+    findings: list[Finding] = []
+    for path, errs in per_path.items():
+        if path in deeper and all(e["type"] in _TYPE_WORDS or e["type"].endswith("_type") for e, _ in errs):
+            continue
+        findings.extend(_translate(path, errs, data, index, model_cls))
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
+def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: PositionIndex, model_cls) -> list[Finding]:
+    where = format_path(path)
+    value = _value_at(data, path)
+    first, _exists = errs[0]
+    kind = first["type"]
+    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+
+    def make(which, message, hint="", at_key=False) -> Finding:
+        return Finding(which[0], which[1], Severity.ERROR, message, index.span(path, key=at_key), where, hint)
+
+    if path == ("cjm",) or (path and path[0] == "cjm" and len(path) == 1):
+        if kind == "missing":
+            return [make(FORMAT_VERSION, "the document does not say its format version", "start the file with `cjm: 1`")]
+        return [make(FORMAT_VERSION, f"unknown format version {_describe(value)}; this cjm reads version 1",
+                     "write `cjm: 1`")]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model_cls, data, path)
+        close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed) if allowed else "")
+        return [make(UNKNOWN_KEY, f"unknown key '{path[-1]}' in {_noun(path)}", hint, at_key=True)]
+    if kind == "missing":
+        return [make(MISSING_KEY, f"{_noun(path)} is missing the required key '{path[-1]}'",
+                     f"add `{path[-1]}:`")]
+    if len(errs) > 1 or kind.startswith("union"):
+        words = _UNION_WORDS.get(key if not isinstance(path[-1], int) else key) or " or ".join(
+            sorted({_TYPE_WORDS.get(e["type"], "another value") for e, _ in errs}))
+        return [make(WRONG_TYPE, f"{key or 'value'} must be {words}, not {_describe(value)}")]
+    if kind in _TYPE_WORDS:
+        return [make(WRONG_TYPE, f"{key or 'value'} must be {_TYPE_WORDS[kind]}, not {_describe(value)}",
+                     _type_hint(kind, value))]
+    if kind == "literal_error":
+        expected = first.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",") if c.strip()]
+        close = difflib.get_close_matches(str(value), choices, n=1, cutoff=0.5)
+        return [make(INVALID_VALUE, f"{key} must be one of {', '.join(choices)}; got {_describe(value)}",
+                     f"did you mean '{close[0]}'?" if close else "")]
+    if kind == "string_pattern_mismatch":
+        pattern = first.get("ctx", {}).get("pattern", "")
+        return [make(INVALID_VALUE, f"{key} must be {_PATTERN_WORDS.get(pattern, 'of the form ' + pattern)}; "
+                     f"got {_describe(value)}")]
+    if kind in ("string_too_short", "too_short"):
+        if isinstance(value, list):
+            return [make(INVALID_VALUE, f"{key} must not be empty")]
+        return [make(INVALID_VALUE, f"{key} must not be empty text")]
+    if kind in ("string_too_long", "too_long"):
+        limit = first.get("ctx", {}).get("max_length")
+        return [make(INVALID_VALUE, f"{key} is too long (at most {limit} characters)")]
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return [make(INVALID_VALUE, f"{key} must be a date written YYYY-MM-DD; got {_describe(value)}")]
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return [make(INVALID_VALUE, f"{key} is out of range: {first['msg'].replace('Input should be', 'it should be')}")]
+    return [make(INVALID_VALUE, f"{key or 'value'}: {first['msg']}")]
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    if kind == "list_type" and isinstance(value, str):
+        return "write a list: one '- item' per line, or [a, b]"
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return "quote it to make it text"
+    if kind in ("model_type", "dict_type") and isinstance(value, str):
+        return "write a mapping of keys (key: value) here"
+    return ""

@@ -1,0 +1,236 @@
+"""The journey map file format, as pydantic models.
+
+These models are the single source of truth for the format: the JSON Schema in
+``schemas/`` is generated from them (``cjm schema``), and every renderer reads
+them. They hold structure and types only; cross-references (persona ids,
+channel ids, pain-point ids…) are checked by the rules in ``cjm.rules``, after
+the schema passed, so that a user never sees a cascade of follow-on errors.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+
+FORMAT_VERSION = 1
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=64,
+        description="An identifier: lowercase letters, digits, '-' and '_'.",
+    ),
+]
+Text = Annotated[str, Field(max_length=10_000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+Score = Union[StrictInt, StrictFloat]
+Url = Annotated[
+    str,
+    Field(
+        pattern=r"^(https?://|mailto:)[^\s]+$",
+        max_length=2_000,
+        description="An http, https or mailto link; other schemes are refused.",
+    ),
+]
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="A colour as #rrggbb.")]
+
+MapType = Literal["current-state", "future-state", "day-in-the-life", "service-blueprint"]
+MAP_TYPES: tuple[str, ...] = MapType.__args__  # type: ignore[attr-defined]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+
+
+class Link(_Model):
+    """A piece of evidence or a reference: research notes, a dashboard, a recording."""
+
+    url: Url
+    title: ShortText | None = None
+
+
+class Scale(_Model):
+    """The emotion scale the map uses: every emotion score must lie within it."""
+
+    min: StrictInt = -2
+    max: StrictInt = 2
+    low_label: ShortText | None = None
+    """What the lowest score means, e.g. 'frustrated'."""
+    high_label: ShortText | None = None
+    """What the highest score means, e.g. 'delighted'."""
+
+
+class Persona(_Model):
+    """A fictional customer who stands for a segment."""
+
+    id: Id
+    name: ShortText
+    segment: ShortText | None = None
+    age: Annotated[StrictInt, Field(ge=0, le=130)] | None = None
+    gender: ShortText | None = None
+    occupation: ShortText | None = None
+    location: ShortText | None = None
+    generation: ShortText | None = None
+    personality: list[ShortText] = []
+    description: Text | None = None
+    quote: Text | None = None
+    goals: list[Text] = []
+    challenges: list[Text] = []
+    pain_points: list[Text] = []
+    motivations: list[Text] = []
+    interests: list[Text] = []
+    sources: list[Link] = []
+    """Where the persona comes from: analytics, surveys, interviews."""
+    color: Color | None = None
+    """The colour of this persona's emotion curve."""
+
+
+class Channel(_Model):
+    """Where the customer meets the business: website, app, store, phone…"""
+
+    id: Id
+    name: ShortText
+    mode: Literal["online", "offline"] | None = None
+    description: Text | None = None
+
+
+class Kpi(_Model):
+    """A measure that tells whether a stage or touchpoint works."""
+
+    id: Id
+    name: ShortText
+    unit: Annotated[str, Field(max_length=40)] | None = None
+    target: Score | None = None
+    actual: Score | None = None
+    direction: Literal["higher-is-better", "lower-is-better"] | None = None
+    source: ShortText | None = None
+    """Where the actual value comes from, e.g. 'GA4, October'."""
+    description: Text | None = None
+
+
+class PainPoint(_Model):
+    """What blocks or annoys the customer at a touchpoint."""
+
+    id: Id
+    title: ShortText
+    description: Text | None = None
+    severity: Literal["low", "medium", "high", "critical"] | None = None
+    evidence: list[Link] = []
+
+
+class Opportunity(_Model):
+    """An idea for making a touchpoint better, possibly addressing pain points."""
+
+    id: Id
+    title: ShortText
+    description: Text | None = None
+    addresses: list[Id] = []
+    """Ids of the pain points this opportunity addresses."""
+
+
+class Touchpoint(_Model):
+    """One step of the journey: where and how the customer meets the business."""
+
+    id: Id
+    name: ShortText
+    channel: Id | None = None
+    """Id of a channel from the map's or the project's channel catalogue."""
+    mode: Literal["online", "offline"] | None = None
+    """Overrides the channel's mode for this step."""
+    description: Text | None = None
+    action: Text | None = None
+    """What the customer does."""
+    thoughts: list[Text] = []
+    """What the customer thinks or asks at this step."""
+    emotion: Score | dict[Id, Score] | None = None
+    """A score on the map's scale, or one per persona id."""
+    feeling: ShortText | None = None
+    """A word for the emotion: frustrated, delighted…"""
+    expectation: Literal["exceeded", "met", "failed"] | None = None
+    personas: list[Id] | None = None
+    """The personas this step applies to; all of the map's personas when left out."""
+    pain_points: list[PainPoint] = []
+    opportunities: list[Opportunity] = []
+    kpis: list[Id] = []
+    next: list[Id] = []
+    """Ids of the touchpoints that may come next (branches); the following step when left out."""
+    evidence: list[Link] = []
+    frontstage: Text | None = None
+    """Service blueprint: what employees do in view of the customer."""
+    backstage: Text | None = None
+    """Service blueprint: what employees do out of view."""
+    support: Text | None = None
+    """Service blueprint: the support processes and systems behind the step."""
+    policy: Text | None = None
+    """Service blueprint: rules and policies that shape the step."""
+
+
+class Stage(_Model):
+    """A phase of the journey, such as awareness or purchase."""
+
+    id: Id
+    name: ShortText
+    description: Text | None = None
+    goal: Text | None = None
+    """What the customer wants to achieve in this stage."""
+    questions: list[Text] = []
+    """The customer's questions in this stage."""
+    kpis: list[Id] = []
+    touchpoints: list[Touchpoint] = []
+
+
+class Action(_Model):
+    """An initiative the business takes to address pain points."""
+
+    id: Id
+    title: ShortText
+    description: Text | None = None
+    owner: ShortText | None = None
+    status: Literal["idea", "planned", "in-progress", "done", "dropped"] = "idea"
+    addresses: list[Id] = []
+    """Ids of the pain points this action addresses."""
+    kpis: list[Id] = []
+    """Ids of the KPIs this action should move."""
+    due: _dt.date | None = None
+
+
+class JourneyMap(_Model):
+    """A customer journey map: one goal, its personas, stages and touchpoints."""
+
+    cjm: Literal[1]
+    """The format version."""
+    kind: Literal["map"] = "map"
+    id: Id | None = None
+    title: ShortText
+    goal: Text | None = None
+    """The one goal that fixes the map's start and end point."""
+    type: MapType = "current-state"
+    description: Text | None = None
+    industry: ShortText | None = None
+    market: Literal["b2b", "b2c", "b2b2c"] | None = None
+    owner: ShortText | None = None
+    reviewed: _dt.date | None = None
+    """When the map was last reviewed against reality (YYYY-MM-DD)."""
+    tags: list[ShortText] = []
+    improves: ShortText | None = None
+    """For a future-state map: the path of the current-state map it improves on."""
+    scale: Scale = Field(default_factory=Scale)
+    personas: list[Persona | Id] = []
+    """Personas defined here, or ids of personas from the project's catalogues."""
+    channels: list[Channel] = []
+    kpis: list[Kpi] = []
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    actions: list[Action] = []
+
+
+class Catalog(_Model):
+    """Shared personas, channels and KPIs that any map of the project may use by id."""
+
+    cjm: Literal[1]
+    kind: Literal["catalog"]
+    personas: list[Persona] = []
+    channels: list[Channel] = []
+    kpis: list[Kpi] = []

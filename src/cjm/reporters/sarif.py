@@ -1,0 +1,61 @@
+"""``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other tools."""
+
+from __future__ import annotations
+
+import json
+
+from cjm.diagnostics import Severity
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _catalogue() -> list[tuple[str, str, str, str]]:
+    """(code, name, summary, default level) for every code cjm can report."""
+    from cjm.loader import LOAD_CODES
+    from cjm.model.errors import SCHEMA_CODES
+    from cjm.rules import load_builtin_rules
+
+    rows = [(c, n, text, "error") for (c, n), text in {**LOAD_CODES, **SCHEMA_CODES}.items()]
+    rows.append(("CJM001", "config", "The project configuration is invalid.", "error"))
+    rows += [(r.code, r.name, r.summary, _LEVEL[r.severity]) for r in load_builtin_rules().values()]
+    return sorted(rows)
+
+
+def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
+    rules = _catalogue()
+    position = {code: i for i, (code, *_rest) in enumerate(rules)}
+    results = []
+    for f in result.findings:
+        region = {"startLine": f.span.line, "startColumn": f.span.column}
+        if f.span.end_line:
+            region.update(endLine=f.span.end_line, endColumn=f.span.end_column)
+        entry = {
+            "ruleId": f.code,
+            "level": _LEVEL[f.severity],
+            "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.span.file}, "region": region}}],
+        }
+        if f.code in position:
+            entry["ruleIndex"] = position[f.code]
+        if f.path:
+            entry["properties"] = {"path": f.path, "rule": f.rule}
+        results.append(entry)
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "cjm",
+                "version": tool_version,
+                "informationUri": "https://github.com/cjm-cli/cjm",
+                "rules": [{
+                    "id": code,
+                    "name": name,
+                    "shortDescription": {"text": summary},
+                    "defaultConfiguration": {"level": level},
+                } for code, name, summary, level in rules],
+            }},
+            "results": results,
+        }],
+    }
+    stream.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
