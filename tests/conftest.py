@@ -1,0 +1,60 @@
+"""Shared fixtures. Helpers that only one test module needs live in that module."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+SCHEMAS = ROOT / "schemas"
+
+
+def run_cjm(*args: str, cwd: Path | str | None = None, input: bytes | None = None,
+            env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real command line in a subprocess, as a user would."""
+    full_env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "cjm", *args], cwd=cwd, input=input, env=full_env,
+                          capture_output=True, timeout=timeout)
+
+
+@pytest.fixture
+def cjm():
+    """``cjm("validate", "x.yaml")`` -> CompletedProcess with text stdout/stderr."""
+
+    def call(*args: str, **kwargs) -> subprocess.CompletedProcess:
+        proc = run_cjm(*args, **kwargs)
+        proc.stdout = proc.stdout.decode("utf-8", "replace")
+        proc.stderr = proc.stderr.decode("utf-8", "replace")
+        assert "Traceback" not in proc.stderr, proc.stderr
+        return proc
+
+    return call
+
+
+MINIMAL_MAP = """\
+cjm: 1
+title: Minimal
+goal: Buy a thing
+personas:
+  - id: sam
+    name: Sam
+    goals: [Buy a thing]
+stages:
+  - id: buy
+    name: Buy
+    touchpoints:
+      - id: shop
+        name: Shop
+        emotion: 1
+"""
+
+
+@pytest.fixture
+def minimal_map() -> str:
+    return MINIMAL_MAP
