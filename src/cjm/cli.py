@@ -242,6 +242,22 @@ def schema_command(
     sys.stdout.write(schema.dumps(builders[which]()))
 
 
+# Commands that live in their own modules (src/cjm/commands/<name>.py), each
+# exposing register(app). Keep heavy imports inside the command functions.
+COMMAND_MODULES: tuple[str, ...] = (
+)
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cjm.commands.{name}").register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     """Entry point: exit codes for everything, never a traceback for the user."""
     try:
