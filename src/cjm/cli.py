@@ -242,6 +242,150 @@ def schema_command(
     sys.stdout.write(schema.dumps(builders[which]()))
 
 
+@app.command()
+def render(
+    paths: Optional[list[str]] = typer.Argument(None, help="Maps, folders or globs; none: every map of the "
+                                                "project (cjm.yaml) into its render.out folder."),
+    formats: Optional[list[str]] = typer.Option(None, "--format", "-f", metavar="FORMAT",
+                                                help="svg, flow, dot, md, html, mermaid, json or all; "
+                                                     "repeatable or comma-separated [default: the project's "
+                                                     "render.formats, else svg, md, html]."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder, or - for standard output "
+                                      "[default: the project's render.out, else build/cjm]."),
+    persona: Optional[str] = typer.Option(None, "--persona", "-p", help="Show the journey of one persona only."),
+    lanes: Optional[str] = typer.Option(None, "--lanes", help="Comma-separated lanes to draw in the SVG/HTML map: "
+                                        "actions, touchpoints, thoughts, emotions, pain_points, opportunities, "
+                                        "kpis, frontstage, backstage, support, policy."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="light or dark [default: the project's, else light]."),
+    template_dir: Optional[Path] = typer.Option(None, "--template-dir", help="A folder of templates that "
+                                                "override the built-in ones by file name."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any output is missing or stale."),
+    watch: bool = typer.Option(False, "--watch", help="Re-render whenever a map, catalogue or template changes."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Use this cjm.yaml instead of the nearest."),
+) -> None:
+    """Render maps to SVG, Markdown, HTML, Mermaid, Graphviz flow diagrams or JSON."""
+    from cjm.build import RenderRequest
+    from cjm.model.resolve import LANES
+    from cjm.render import ALL_FORMATS, RENDERERS
+
+    chosen: list[str] = []
+    for item in formats or []:
+        for name in (part.strip() for part in item.split(",")):
+            if name == "all":
+                chosen.extend(f for f in ALL_FORMATS if f not in chosen)
+            elif name in RENDERERS:
+                if name not in chosen:
+                    chosen.append(name)
+            elif name:
+                raise fail(f"unknown format {name!r}; choose from {', '.join(RENDERERS)} or all", EXIT_USAGE)
+    lane_list = None
+    if lanes is not None:
+        lane_list = tuple(x.strip() for x in lanes.split(",") if x.strip())
+        unknown = [x for x in lane_list if x not in LANES]
+        if unknown:
+            raise fail(f"unknown lane {unknown[0]!r}; choose from {', '.join(LANES)}", EXIT_USAGE)
+    if theme is not None and theme not in ("light", "dark"):
+        raise fail(f"unknown theme {theme!r}; choose light or dark", EXIT_USAGE)
+    if check and watch:
+        raise fail("--check and --watch do not go together", EXIT_USAGE)
+    request = RenderRequest(list(paths or []), chosen or None, out, persona, lane_list, theme, template_dir,
+                            check, config)
+    if watch:
+        raise typer.Exit(_watch(request))
+    raise typer.Exit(_render_once(request))
+
+
+def _render_once(request) -> int:
+    from cjm.build import render_maps, write_outputs
+    from cjm.pipeline import UsageError, ValidationResult
+    from cjm.project import ConfigError
+    from cjm.render import RenderError
+    from cjm.reporters import get
+
+    progress, update = _progress()
+    try:
+        result = render_maps(request, on_progress=update)
+    except UsageError as exc:
+        err(f"[bold red]error:[/] {exc}")
+        return EXIT_USAGE
+    except ConfigError as exc:
+        _config_error(exc)
+        return EXIT_USAGE
+    except RenderError as exc:
+        err(f"[bold red]error:[/] {exc}")
+        return exc.exit_code
+    finally:
+        if progress is not None:
+            progress.stop()
+    if result.reports:
+        from cjm.diagnostics import Severity
+
+        report = ValidationResult(result.reports, Severity.ERROR)
+        get("text")(report, sys.stderr, color=use_color(sys.stderr), tool_version=__version__)
+    if any(o.path is None for o in result.outputs):
+        for o in result.outputs:
+            sys.stdout.write(o.content)
+        return EXIT_FINDINGS if result.failed else EXIT_OK
+    write_outputs(result, request.check)
+    from cjm.pipeline import display_path
+
+    if request.check:
+        for o in result.stale:
+            err(f"would change: {display_path(o.path)}")
+        if result.stale:
+            err(f"{len(result.stale)} rendered file(s) are stale; run `cjm render` without --check")
+            return EXIT_FINDINGS
+        if not STATE.quiet:
+            err(f"{len(result.outputs)} rendered file(s) are up to date")
+        return EXIT_FINDINGS if result.failed else EXIT_OK
+    if not STATE.quiet:
+        written = [o for o in result.outputs if o.changed]
+        for o in written:
+            err(f"wrote {display_path(o.path)}")
+        unchanged = len(result.outputs) - len(written)
+        if unchanged:
+            err(f"{unchanged} file(s) unchanged")
+    return EXIT_FINDINGS if result.failed else EXIT_OK
+
+
+def _watch(request) -> int:
+    """Poll the inputs' modification times; re-render on change. Polling needs
+    no extra dependency and is plenty for a handful of files."""
+    import time
+
+    from cjm.build import render_maps
+
+    def snapshot() -> dict:
+        try:
+            result = render_maps(type(request)(**{**request.__dict__, "check": True}))
+            files = set(result.watched)
+        except Exception:  # noqa: BLE001 - a broken config is reported by the render itself
+            files = set()
+        if request.template_dir:
+            files |= set(Path(request.template_dir).glob("*"))
+        stamps = {}
+        for f in files:
+            try:
+                stamps[f] = f.stat().st_mtime_ns
+            except OSError:
+                stamps[f] = None
+        return stamps
+
+    err("watching for changes; press Ctrl-C to stop")
+    _render_once(request)
+    seen = snapshot()
+    try:
+        while True:
+            time.sleep(0.5)
+            now = snapshot()
+            if now != seen:
+                seen = now
+                err(time.strftime("[%H:%M:%S] change detected, rendering"))
+                _render_once(request)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
 # Commands that live in their own modules (src/cjm/commands/<name>.py), each
 # exposing register(app). Keep heavy imports inside the command functions.
 COMMAND_MODULES: tuple[str, ...] = (

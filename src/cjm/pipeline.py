@@ -78,9 +78,12 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 
 
 def display_path(path: Path) -> str:
-    """Paths relative to the working folder where possible, as users typed them."""
+    """Paths as users typed them; absolute ones relative to the working folder
+    when they lie inside it."""
+    if not path.is_absolute():
+        return path.as_posix()
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        return path.relative_to(Path.cwd()).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -1,0 +1,183 @@
+"""A validated map with its references resolved: what every renderer reads.
+
+A map may name catalogue personas by id and use catalogue channels and KPIs;
+``ResolvedMap`` puts the full objects in place, and answers the questions a
+renderer asks (which personas a step applies to, a persona's emotion at a step,
+what comes next) in one place, so that the SVG, HTML, Markdown, Mermaid and
+flow outputs always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from cjm.model.journey import Channel, JourneyMap, Kpi, Persona, Stage, Touchpoint
+
+# The lanes of a journey map, top to bottom, and their labels.
+LANES: dict[str, str] = {
+    "actions": "Actions",
+    "touchpoints": "Touchpoints",
+    "thoughts": "Thoughts",
+    "emotions": "Emotions",
+    "pain_points": "Pain points",
+    "opportunities": "Opportunities",
+    "kpis": "KPIs",
+    "frontstage": "Frontstage",
+    "backstage": "Backstage",
+    "support": "Support processes",
+    "policy": "Policies",
+}
+BLUEPRINT_LANES = ("frontstage", "backstage", "support", "policy")
+
+# A palette that stays readable on white and on dark backgrounds, and for the
+# common colour-vision deficiencies (Okabe-Ito).
+PERSONA_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7A5195", "#444444",
+                  "#B8860B", "#8C564B")
+
+
+@dataclass
+class ResolvedMap:
+    map: JourneyMap
+    source: str
+    personas: list[Persona]
+    channels: dict[str, Channel]
+    kpis: dict[str, Kpi]
+    colors: dict[str, str] = field(default_factory=dict)
+
+    # --- shortcuts ---------------------------------------------------------
+    @property
+    def title(self) -> str:
+        return self.map.title
+
+    @property
+    def stages(self) -> list[Stage]:
+        return self.map.stages
+
+    @property
+    def scale(self):
+        return self.map.scale
+
+    @property
+    def is_blueprint(self) -> bool:
+        return self.map.type == "service-blueprint" or any(
+            getattr(tp, lane) for _s, tp in self.touchpoints() for lane in BLUEPRINT_LANES)
+
+    def touchpoints(self) -> list[tuple[Stage, Touchpoint]]:
+        return [(s, tp) for s in self.map.stages for tp in s.touchpoints]
+
+    def persona(self, pid: str) -> Persona | None:
+        return next((p for p in self.personas if p.id == pid), None)
+
+    def personas_of(self, tp: Touchpoint) -> list[Persona]:
+        if tp.personas is None:
+            return list(self.personas)
+        return [p for p in self.personas if p.id in tp.personas]
+
+    def emotion(self, tp: Touchpoint, pid: str | None = None) -> float | None:
+        """The score of persona ``pid`` at ``tp`` (one number applies to all)."""
+        if tp.emotion is None:
+            return None
+        if isinstance(tp.emotion, dict):
+            if pid is None:
+                values = list(tp.emotion.values())
+                return sum(values) / len(values) if values else None
+            return tp.emotion.get(pid)
+        if pid is not None and tp.personas is not None and pid not in tp.personas:
+            return None
+        return tp.emotion
+
+    def emotion_series(self) -> list[tuple[str | None, list[float | None]]]:
+        """One curve per persona (or a single unnamed curve for a map without
+        personas): the score at each touchpoint, None where it has none."""
+        steps = [tp for _s, tp in self.touchpoints()]
+        if not self.personas:
+            return [(None, [self.emotion(tp) for tp in steps])]
+        return [(p.id, [self.emotion(tp, p.id) for tp in steps]) for p in self.personas]
+
+    def channel_name(self, tp: Touchpoint) -> str | None:
+        if tp.channel is None:
+            return None
+        channel = self.channels.get(tp.channel)
+        return channel.name if channel else tp.channel
+
+    def mode(self, tp: Touchpoint) -> str | None:
+        if tp.mode:
+            return tp.mode
+        channel = self.channels.get(tp.channel or "")
+        return channel.mode if channel else None
+
+    def next_of(self, tp: Touchpoint) -> list[str]:
+        """Explicit branches, else the following touchpoint (none after the last)."""
+        if tp.next:
+            return list(tp.next)
+        order = [t.id for _s, t in self.touchpoints()]
+        i = order.index(tp.id)
+        return [order[i + 1]] if i + 1 < len(order) else []
+
+    def pain_points(self):
+        return [(s, tp, p) for s, tp in self.touchpoints() for p in tp.pain_points]
+
+    def opportunities(self):
+        return [(s, tp, o) for s, tp in self.touchpoints() for o in tp.opportunities]
+
+    def lanes_with_content(self) -> list[str]:
+        """The lanes worth drawing for this map, in order."""
+        steps = [tp for _s, tp in self.touchpoints()]
+        has = {
+            "actions": any(tp.action for tp in steps),
+            "touchpoints": True,
+            "thoughts": any(tp.thoughts for tp in steps),
+            "emotions": any(tp.emotion is not None for tp in steps),
+            "pain_points": any(tp.pain_points for tp in steps),
+            "opportunities": any(tp.opportunities for tp in steps),
+            "kpis": any(tp.kpis for tp in steps) or any(s.kpis for s in self.stages),
+        }
+        for lane in BLUEPRINT_LANES:
+            has[lane] = any(getattr(tp, lane) for tp in steps)
+        return [lane for lane in LANES if has.get(lane)]
+
+    # --- filters -----------------------------------------------------------
+    def only_persona(self, pid: str) -> "ResolvedMap":
+        """The map as one persona lives it: other personas and the steps that
+        do not apply to this one are left out."""
+        stages = []
+        for s in self.map.stages:
+            kept = [tp for tp in s.touchpoints if tp.personas is None or pid in tp.personas]
+            stages.append(s.model_copy(update={"touchpoints": kept}))
+        new_map = self.map.model_copy(update={"stages": stages})
+        return replace(self, map=new_map, personas=[p for p in self.personas if p.id == pid])
+
+    def to_json(self) -> dict[str, Any]:
+        """The resolved model as plain data (``cjm render -f json``)."""
+        data = self.map.model_dump(mode="json", exclude_none=True)
+        data["personas"] = [p.model_dump(mode="json", exclude_none=True) for p in self.personas]
+        data["channels"] = [c.model_dump(mode="json", exclude_none=True) for c in self.channels.values()]
+        data["kpis"] = [k.model_dump(mode="json", exclude_none=True) for k in self.kpis.values()]
+        return data
+
+
+def resolve(model: JourneyMap, source: str, catalog: Any = None) -> ResolvedMap:
+    """``catalog`` is a ``cjm.rules.ProjectIndex`` (or None): ids -> entries."""
+    entries = catalog.entries if catalog is not None else {"persona": {}, "channel": {}, "kpi": {}}
+    personas: list[Persona] = []
+    for p in model.personas:
+        if isinstance(p, str):
+            entry = entries["persona"].get(p)
+            if entry is not None:
+                personas.append(entry.value)
+        else:
+            personas.append(p)
+    channels = {cid: e.value for cid, e in sorted(entries["channel"].items())}
+    channels.update({c.id: c for c in model.channels})
+    used_kpis = {k for s in model.stages for k in s.kpis} | {k for s in model.stages for tp in s.touchpoints
+                                                             for k in tp.kpis} | {k for a in model.actions
+                                                                                  for k in a.kpis}
+    kpis = {kid: e.value for kid, e in sorted(entries["kpi"].items()) if kid in used_kpis}
+    kpis.update({k.id: k for k in model.kpis})
+    used_channels = {tp.channel for s in model.stages for tp in s.touchpoints if tp.channel}
+    channels = {cid: c for cid, c in channels.items() if cid in used_channels or cid in {c.id for c in model.channels}}
+    colors = {}
+    for i, p in enumerate(personas):
+        colors[p.id] = p.color or PERSONA_COLORS[i % len(PERSONA_COLORS)]
+    return ResolvedMap(model, source, personas, channels, kpis, colors)

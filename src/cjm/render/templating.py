@@ -1,0 +1,50 @@
+"""The one jinja2 environment every template-based renderer uses.
+
+- Templates ship inside the package (``cjm/templates``); a user overrides any
+  one by giving a folder (``--template-dir`` or ``render.template_dir``) that
+  holds a file of the same name.
+- Autoescaping is on for every template except the Markdown and Mermaid ones
+  (``*.md.j2``, ``*.mmd.j2``), which escape with their own filters: HTML, SVG
+  and XML templates are escaped whatever their suffix, and a user's override
+  cannot turn that off by naming the file differently.
+- The environment is sandboxed, and map text only ever reaches templates as
+  values, never as template source.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+UNESCAPED_SUFFIXES = (".md.j2", ".mmd.j2")
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith(UNESCAPED_SUFFIXES)
+
+
+@lru_cache(maxsize=8)
+def environment(template_dir: Path | None = None):
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    loaders = []
+    if template_dir is not None:
+        loaders.append(FileSystemLoader(str(template_dir)))
+    loaders.append(PackageLoader("cjm", "templates"))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        autoescape=_autoescape,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    from cjm.render import text as text_filters
+
+    env.filters.update(text_filters.FILTERS)
+    return env
+
+
+def render_template(name: str, template_dir: Path | None = None, **context) -> str:
+    return environment(template_dir).get_template(name).render(**context)
