@@ -71,6 +71,24 @@ class ValidationResult:
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
 
+    def catalogue(self) -> list[tuple[str, str, str, Severity]]:
+        """Every code cjm can report, for reporters that list them (SARIF)."""
+        return code_catalogue()
+
+
+def code_catalogue() -> list[tuple[str, str, str, Severity]]:
+    """(code, name, summary, default severity) of every code cjm can report,
+    sorted by code. Built here, not in a reporter: reporters and rules are
+    sibling layers and do not import each other (the import-linter contract)."""
+    from cjm.loader import LOAD_CODES
+    from cjm.model.errors import SCHEMA_CODES
+    from cjm.rules import load_builtin_rules
+
+    rows = [(c, n, text, Severity.ERROR) for (c, n), text in {**LOAD_CODES, **SCHEMA_CODES}.items()]
+    rows.append(("CJM001", "config", "The project configuration is invalid.", Severity.ERROR))
+    rows += [(r.code, r.name, r.summary, r.severity) for r in load_builtin_rules().values()]
+    return sorted(rows)
+
 
 # --- inputs ------------------------------------------------------------------
 

@@ -9,20 +9,8 @@ from cjm.diagnostics import Severity
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _catalogue() -> list[tuple[str, str, str, str]]:
-    """(code, name, summary, default level) for every code cjm can report."""
-    from cjm.loader import LOAD_CODES
-    from cjm.model.errors import SCHEMA_CODES
-    from cjm.rules import load_builtin_rules
-
-    rows = [(c, n, text, "error") for (c, n), text in {**LOAD_CODES, **SCHEMA_CODES}.items()]
-    rows.append(("CJM001", "config", "The project configuration is invalid.", "error"))
-    rows += [(r.code, r.name, r.summary, _LEVEL[r.severity]) for r in load_builtin_rules().values()]
-    return sorted(rows)
-
-
 def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
-    rules = _catalogue()
+    rules = [(code, name, summary, _LEVEL[severity]) for code, name, summary, severity in result.catalogue()]
     position = {code: i for i, (code, *_rest) in enumerate(rules)}
     results = []
     for f in result.findings:
