@@ -326,7 +326,7 @@ def invalid_scale(ctx: RuleContext) -> Iterator[Yielded]:
         yield ("scale",), f"scale {s.min}..{s.max} spans more than 10 points", "use -2..2 or 1..5"
 
 
-@rule("CJM309", "emotion-persona-not-on-step", WARNING)
+@rule("CJM309", "emotion-persona-not-on-step", WARNING, key_position=True)
 def emotion_persona_not_on_step(ctx: RuleContext) -> Iterator[Yielded]:
     """An emotion is given for a persona that the touchpoint does not apply to.
 
