@@ -72,19 +72,24 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _doc_path(data: Any, loc: tuple) -> tuple[DocPath, bool]:
+def _doc_path(data: Any, loc: tuple, kind: str = "missing") -> tuple[DocPath, bool]:
     """Drop union-branch labels from ``loc``; report whether the full loc exists."""
     path: list = []
     node = data
     for i, part in enumerate(loc):
+        if part == "[key]":
+            break  # the error is about the mapping key that ``path`` ends with, not its value
         if isinstance(node, dict) and isinstance(part, str) and part in node:
             path.append(part)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str):
-            path.append(part)  # a missing key: the last part names it
+        elif isinstance(node, dict) and i == len(loc) - 1 and isinstance(part, str) and kind == "missing":
+            # A missing key: the last part names it. Only for "missing": for any
+            # other error a trailing label is a union branch (`constrained-str`
+            # of `Persona | Id`, `int` of `int | float`), not a key.
+            path.append(part)
             return tuple(path), False
         else:
             continue  # a union label such as 'int' or 'function-after[...]'
@@ -143,7 +148,9 @@ def findings_from_validation_error(exc, data: Any, index: PositionIndex, model_c
     """One finding per place, all at once, in document order."""
     per_path: dict[DocPath, list[tuple[dict, bool]]] = {}
     for err in exc.errors(include_url=False, include_context=True):
-        path, exists = _doc_path(data, tuple(err["loc"]))
+        path, exists = _doc_path(data, tuple(err["loc"]), err["type"])
+        if "[key]" in err["loc"]:
+            err = {**err, "type": "key:" + err["type"]}
         per_path.setdefault(path, []).append((err, exists))
 
     # An error deeper inside a value beats a type complaint about the value
@@ -174,8 +181,15 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
     if path == ("cjm",) or (path and path[0] == "cjm" and len(path) == 1):
         if kind == "missing":
             return [make(FORMAT_VERSION, "the document does not say its format version", "start the file with `cjm: 1`")]
-        return [make(FORMAT_VERSION, f"unknown format version {_describe(value)}; this cjm reads version 1",
+        return [make(FORMAT_VERSION, f"the format version is {_describe(value)}; this cjm reads version 1",
                      "write `cjm: 1`")]
+    if kind.startswith("key:"):
+        # A mapping key that is not allowed, e.g. `emotion: {Sam: 1}`: blame the key.
+        pattern = first.get("ctx", {}).get("pattern", "")
+        what = _PATTERN_WORDS.get(pattern, "of the form " + pattern) if pattern else "valid"
+        parent = next((p for p in reversed(path[:-1]) if isinstance(p, str)), "")
+        return [make(INVALID_VALUE, f"the key '{path[-1]}' in {parent or 'this mapping'} must be {what}",
+                     "", at_key=True)]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model_cls, data, path)
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
@@ -185,8 +199,10 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         return [make(MISSING_KEY, f"{_noun(path)} is missing the required key '{path[-1]}'",
                      f"add `{path[-1]}:`")]
     if len(errs) > 1 or kind.startswith("union"):
-        words = _UNION_WORDS.get(key if not isinstance(path[-1], int) else key) or " or ".join(
-            sorted({_TYPE_WORDS.get(e["type"], "another value") for e, _ in errs}))
+        accepted = {_TYPE_WORDS.get(e["type"], "another value") for e, _ in errs}
+        if "a number" in accepted:
+            accepted.discard("a whole number")  # int | float: "a number" says it all
+        words = _UNION_WORDS.get(key) or " or ".join(sorted(accepted))
         return [make(WRONG_TYPE, f"{key or 'value'} must be {words}, not {_describe(value)}")]
     if kind in _TYPE_WORDS:
         return [make(WRONG_TYPE, f"{key or 'value'} must be {_TYPE_WORDS[kind]}, not {_describe(value)}",
