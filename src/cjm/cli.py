@@ -349,39 +349,47 @@ def _render_once(request) -> int:
 
 
 def _watch(request) -> int:
-    """Poll the inputs' modification times; re-render on change. Polling needs
-    no extra dependency and is plenty for a handful of files."""
+    """Poll the modification times of the maps, catalogues, config and templates
+    every half second; re-render on change. Polling needs no extra dependency
+    and is plenty for the handful of files a person edits."""
     import time
 
     from cjm.build import render_maps
 
-    def snapshot() -> dict:
+    def watched_files() -> set[Path]:
         try:
-            result = render_maps(type(request)(**{**request.__dict__, "check": True}))
-            files = set(result.watched)
-        except Exception:  # noqa: BLE001 - a broken config is reported by the render itself
+            files = set(render_maps(type(request)(**{**request.__dict__, "check": True})).watched)
+        except Exception:  # noqa: BLE001 - a broken config or map is reported by the render itself
             files = set()
-        if request.template_dir:
-            files |= set(Path(request.template_dir).glob("*"))
-        stamps = {}
+        for path in request.inputs:
+            if Path(path).is_file():
+                files.add(Path(path))
+        if request.template_dir and Path(request.template_dir).is_dir():
+            files |= set(Path(request.template_dir).rglob("*"))
+        return files
+
+    def stamps(files: set[Path]) -> dict[Path, int | None]:
+        out: dict[Path, int | None] = {}
         for f in files:
             try:
-                stamps[f] = f.stat().st_mtime_ns
+                out[f] = f.stat().st_mtime_ns
             except OSError:
-                stamps[f] = None
-        return stamps
+                out[f] = None
+        return out
 
     err("watching for changes; press Ctrl-C to stop")
-    _render_once(request)
-    seen = snapshot()
     try:
+        _render_once(request)
+        files = watched_files()
+        seen = stamps(files)
         while True:
             time.sleep(0.5)
-            now = snapshot()
+            now = stamps(files)
             if now != seen:
-                seen = now
                 err(time.strftime("[%H:%M:%S] change detected, rendering"))
                 _render_once(request)
+                files = watched_files()
+                seen = stamps(files)
     except KeyboardInterrupt:
         return EXIT_OK
 
@@ -389,6 +397,8 @@ def _watch(request) -> int:
 # Commands that live in their own modules (src/cjm/commands/<name>.py), each
 # exposing register(app). Keep heavy imports inside the command functions.
 COMMAND_MODULES: tuple[str, ...] = (
+    "fmt",
+    "init",
 )
 
 
