@@ -58,3 +58,14 @@ stages:
 @pytest.fixture
 def minimal_map() -> str:
     return MINIMAL_MAP
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Rewrite the golden files under tests/golden/ from the current output (or CJM_UPDATE_GOLDEN=1).")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    """True when golden files should be rewritten instead of compared."""
+    return bool(request.config.getoption("--update-golden")) or os.environ.get("CJM_UPDATE_GOLDEN") == "1"
