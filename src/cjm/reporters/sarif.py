@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from cjm.diagnostics import Severity
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def _uri(file: str) -> str:
+    """A file name as a URI reference (RFC 3986): a space, '#' or '%' in a
+    name would otherwise make the SARIF invalid or point elsewhere; a ':' is
+    escaped so that a name such as 'c:map.yaml' cannot read as a scheme."""
+    if file.startswith("/"):
+        return "file://" + quote(file, safe="/")
+    return quote(file, safe="/")
 
 
 def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
@@ -21,7 +31,7 @@ def write(result, stream, *, color: bool = False, tool_version: str = "") -> Non
             "ruleId": f.code,
             "level": _LEVEL[f.severity],
             "message": {"text": f.message + (f" ({f.hint})" if f.hint else "")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": f.span.file}, "region": region}}],
+            "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(f.span.file)}, "region": region}}],
         }
         if f.code in position:
             entry["ruleIndex"] = position[f.code]
