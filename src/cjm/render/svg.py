@@ -1,0 +1,817 @@
+"""The journey map as an SVG picture, drawn by cjm itself (no Graphviz).
+
+Stages are columns across the top, each touchpoint a sub-column of its stage,
+and lanes are rows with a label column on the left: actions, touchpoints,
+thoughts, the emotion curve (one line per persona), pain points,
+opportunities, KPIs and, for service blueprints, the frontstage, backstage,
+support and policy lanes with the lines of interaction and visibility.
+
+This module does the geometry: it wraps text (estimating glyph widths for the
+font stack, because an SVG cannot wrap by itself), sizes every row to its
+tallest cell and the canvas to the content, and hands plain values to the
+``svg/map.svg.j2`` template, which writes the markup with autoescaping on. Map
+text therefore reaches the output only through the template's escaping, and
+links only through ``safe_url``. Numbers are formatted to one decimal, and
+nothing depends on time or randomness: the same map gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cjm.model.resolve import BLUEPRINT_LANES, LANES
+from cjm.render.text import safe_url
+
+TEMPLATE = "svg/map.svg.j2"
+
+# A system font stack: the output must be self-contained (no web fonts).
+# Arial/Helvetica/Liberation Sans share metrics; the others are close to them
+# and the width estimate below keeps a margin for the wider ones.
+FONT_STACK = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
+              '"Liberation Sans", "Noto Sans", sans-serif')
+
+# --- geometry (px) -----------------------------------------------------------
+PAD = 32  # canvas margin
+LABEL_W = 164  # the lane label column
+COL_W = 212  # one touchpoint column
+GAP = 8  # between a column's edge and its cards
+CARD_PAD = 10  # inside a card
+CARD_W = COL_W - 2 * GAP
+TEXT_W = CARD_W - 2 * CARD_PAD
+MIN_WIDTH = 1040
+LANE_MIN_H = 56
+EMO_PLOT_H = 168
+
+# Arial/Helvetica advance widths (1/1000 em) for printable ASCII, from the
+# Helvetica AFM; other characters fall into classes in ``_char_width``.
+_ASCII_WIDTHS = (
+    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,  # space ! " # $ % & ' ( ) * + , - . /
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,  # 0-9 : ; < = > ?
+    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,  # @ A-O
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,  # P-Z [ \ ] ^ _
+    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,  # ` a-o
+    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,  # p-z { | } ~
+)
+# Segoe UI, San Francisco and DejaVu (Linux's usual fallback) run wider than
+# Arial: estimate on the generous side so that text never overflows a card.
+_SAFETY = 1.08
+_BOLD = 1.07
+
+
+def _char_width(ch: str) -> float:
+    """Width of one character in em."""
+    code = ord(ch)
+    if 32 <= code < 127:
+        return _ASCII_WIDTHS[code - 32] / 1000
+    if 0x300 <= code < 0x370 or 0x200B <= code <= 0x200F:  # combining marks, zero-width
+        return 0.0
+    if (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
+            or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
+            or 0xFFE0 <= code <= 0xFFE6):
+        return 1.0  # CJK and full-width forms
+    if code >= 0x1F000:
+        return 1.25  # emoji and pictographs
+    if 0x2190 <= code <= 0x2BFF:
+        return 0.85  # arrows, symbols
+    if ch.isupper():
+        return 0.72
+    return 0.6
+
+
+@lru_cache(maxsize=65536)
+def _word_em(word: str) -> float:
+    return sum(_char_width(c) for c in word)
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Estimated rendered width of ``text`` in px at font ``size``."""
+    em = sum(_word_em(w) for w in text.split(" ")) + 0.278 * text.count(" ")
+    return em * size * _SAFETY * (_BOLD if bold else 1.0)
+
+
+# XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates;
+# YAML lets them through in double-quoted escapes. Replace them.
+_XML_BAD = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}
+_XML_BAD.update({0xFFFE: None, 0xFFFF: None})
+
+
+def clean(text: object) -> str:
+    s = "" if text is None else str(text)
+    s = s.translate(_XML_BAD)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in s):
+        s = "".join(c for c in s if not 0xD800 <= ord(c) <= 0xDFFF)
+    return s
+
+
+ELLIPSIS = "\u2026"
+
+
+def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
+    """A word wider than the line, cut into pieces that fit."""
+    pieces, cur = [], ""
+    for ch in word:
+        if cur and text_width(cur + ch, size, bold) > width:
+            pieces.append(cur)
+            cur = ch
+        else:
+            cur += ch
+    if cur:
+        pieces.append(cur)
+    return pieces
+
+
+def _ellipsize(line: str, width: float, size: float, bold: bool) -> str:
+    line = line.rstrip()
+    while line and text_width(line + ELLIPSIS, size, bold) > width:
+        line = line[:-1].rstrip()
+    return line + ELLIPSIS
+
+
+def wrap(text: object, width: float, size: float, bold: bool = False, max_lines: int = 10) -> tuple[list[str], bool]:
+    """Lines of ``text`` that each fit ``width`` px, and whether it was cut.
+
+    Newlines in the text start new lines; runs of spaces collapse (SVG shows
+    them collapsed anyway). Past ``max_lines`` the last line ends with an
+    ellipsis.
+    """
+    s = clean(text)
+    space = 0.278 * size * _SAFETY * (_BOLD if bold else 1.0)
+    lines: list[str] = []
+    for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        cur, cur_w = "", 0.0
+        for word in para.split():
+            w = text_width(word, size, bold)
+            if cur and cur_w + space + w <= width:
+                cur, cur_w = f"{cur} {word}", cur_w + space + w
+                continue
+            if cur:
+                lines.append(cur)
+            if w > width:
+                *full, cur = _break_word(word, width, size, bold)
+                lines.extend(full)
+                cur_w = text_width(cur, size, bold)
+            else:
+                cur, cur_w = word, w
+        if cur:
+            lines.append(cur)
+        if len(lines) > max_lines:
+            break
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = _ellipsize(lines[-1], width, size, bold)
+        return lines, True
+    return lines, False
+
+
+def _f(v: float) -> str:
+    """Fixed one-decimal formatting, without a useless '.0'."""
+    s = f"{v:.1f}"
+    if s.endswith(".0"):
+        s = s[:-2]
+    return "0" if s == "-0" else s
+
+
+def _num(v: float | int | None) -> str:
+    """A score or KPI value as a person writes it."""
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _signed(v: float, signed: bool) -> str:
+    s = _num(v)
+    if signed and v > 0:
+        return "+" + s
+    return s.replace("-", "\u2212")
+
+
+# --- colours -----------------------------------------------------------------
+STAGE_ACCENTS = ("#4263eb", "#0c8599", "#2f9e44", "#e8590c", "#ae3ec9", "#1971c2", "#c2255c", "#5c940d",
+                 "#d08700", "#7048e8")
+
+THEMES: dict[str, dict[str, str]] = {
+    "light": {
+        "bg": "#ffffff", "text": "#1f2328", "muted": "#57606a", "faint": "#8c959f", "rule": "#d0d7de",
+        "rule_soft": "#eaeef2", "label_bg": "#f6f8fa", "card": "#ffffff", "card_line": "#d0d7de",
+        "action": "#f6f8fa", "thought": "#eef4ff", "thought_line": "#a5bff0",
+        "pain": "#fdeced", "pain_line": "#e5534b", "pain_text": "#82071e",
+        "opp": "#e7f6ec", "opp_line": "#2da44e", "opp_text": "#0f5323",
+        "kpi": "#fff8e6", "kpi_line": "#d4a72c",
+        "front": "#eef2ff", "front_line": "#8ea2ee", "back": "#f5f0ff", "back_line": "#b49af0",
+        "support": "#f2f4f7", "support_line": "#aab4c0", "policy": "#fff4e5", "policy_line": "#e0a45a",
+        "good": "#1a7f37", "bad": "#cf222e", "link": "#0550ae", "accent": "#0969da",
+        "pos_band": "#2da44e", "neg_band": "#cf222e", "band_alpha": "0.06", "line_stroke": "#6e7781",
+        "online": "#0969da", "offline": "#8250df",
+    },
+    "dark": {
+        "bg": "#0d1117", "text": "#e6edf3", "muted": "#9da7b3", "faint": "#7d8590", "rule": "#30363d",
+        "rule_soft": "#21262d", "label_bg": "#161b22", "card": "#161b22", "card_line": "#30363d",
+        "action": "#161b22", "thought": "#14233b", "thought_line": "#3b5b8f",
+        "pain": "#3a1518", "pain_line": "#f85149", "pain_text": "#ffc1bd",
+        "opp": "#0f2d1a", "opp_line": "#3fb950", "opp_text": "#aff5b4",
+        "kpi": "#2b2111", "kpi_line": "#bb8009",
+        "front": "#151d3b", "front_line": "#4c5fb0", "back": "#221637", "back_line": "#7a5cc0",
+        "support": "#1b2028", "support_line": "#4d5866", "policy": "#2d1f0c", "policy_line": "#9e6a1f",
+        "good": "#3fb950", "bad": "#ff7b72", "link": "#58a6ff", "accent": "#58a6ff",
+        "pos_band": "#3fb950", "neg_band": "#f85149", "band_alpha": "0.08", "line_stroke": "#8b949e",
+        "online": "#58a6ff", "offline": "#bc8cff",
+    },
+}
+
+
+def _mix(color: str, other: str, amount: float) -> str:
+    """``amount`` of ``color`` over ``other`` (both #rrggbb)."""
+    a = [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+    b = [int(other[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(x * amount + y * (1 - amount)):02x}" for x, y in zip(a, b))
+
+
+# --- the scene handed to the template ----------------------------------------
+@dataclass
+class Text:
+    """Lines of text; ``lines`` holds (y, line) pairs, already laid out."""
+
+    x: str
+    lines: list[tuple[str, str]]
+    cls: str
+    anchor: str = "start"
+
+
+@dataclass
+class Card:
+    """A rounded box (or speech bubble) holding text."""
+
+    x: str
+    y: str
+    w: str
+    h: str
+    cls: str
+    texts: list[Text] = field(default_factory=list)
+    title: str | None = None  # the full text, when a line had to be cut
+    path: str | None = None  # a bubble outline instead of a rectangle
+    marks: list[dict] = field(default_factory=list)  # small circles: channel mode, KPI status
+    links: list[tuple[str | None, Text]] = field(default_factory=list)  # (safe href or None, text)
+    tags: list[dict] = field(default_factory=list)  # small pills: severity, expectation
+
+
+@dataclass
+class Block:
+    """Text being laid out inside a card: lines accumulate from ``y``."""
+
+    x: float
+    width: float
+    y: float
+    texts: list[Text] = field(default_factory=list)
+    cut: bool = False
+
+    def add(self, text: object, size: float, cls: str, line_h: float, bold: bool = False,
+            max_lines: int = 10, indent: float = 0.0, gap: float = 0.0) -> Text | None:
+        lines, cut = wrap(text, self.width - indent, size, bold, max_lines)
+        if not lines:
+            return None
+        self.cut |= cut
+        self.y += gap
+        placed = []
+        for line in lines:
+            placed.append((_f(self.y + size * 0.92), line))
+            self.y += line_h
+        t = Text(_f(self.x + indent), placed, cls)
+        self.texts.append(t)
+        return t
+
+
+def _card(x: float, y: float, w: float, h: float, cls: str, block: Block | None = None, full: str | None = None,
+          **kw) -> Card:
+    card = Card(_f(x), _f(y), _f(w), _f(h), cls, **kw)
+    if block is not None:
+        card.texts = block.texts
+        if block.cut and full:
+            card.title = full
+    return card
+
+
+def _join(*parts: object) -> str:
+    return "\n".join(clean(p) for p in parts if p)
+
+
+# --- layout --------------------------------------------------------------------
+@dataclass
+class Column:
+    index: int  # 0-based step number across the map
+    stage: int
+    tp: object | None  # None for the placeholder column of an empty stage
+    x: float  # left edge
+
+    @property
+    def cx(self) -> float:
+        return self.x + COL_W / 2
+
+
+def _lanes(resolved, options) -> list[str]:
+    lanes = resolved.lanes_with_content()
+    if options.lanes is not None:
+        wanted = set(options.lanes)
+        lanes = [lane for lane in lanes if lane in wanted]
+    return lanes
+
+
+def _scale_ticks(lo: int, hi: int) -> list[int]:
+    span = hi - lo
+    if span <= 0:
+        return [lo]
+    step = 1 if span <= 8 else max(1, round(span / 4))
+    ticks = list(range(lo, hi + 1, step))
+    if ticks[-1] != hi:
+        ticks.append(hi)
+    return ticks
+
+
+def _monotone_path(points: list[tuple[float, float]]) -> str:
+    """A smooth curve through the points that never overshoots them
+    (monotone cubic interpolation, as d3's curveMonotoneX), so the line stays
+    inside the scale and a high or low is never exaggerated."""
+    if len(points) == 1:
+        return f"M{_f(points[0][0])},{_f(points[0][1])}"
+    n = len(points)
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    d = [(ys[i + 1] - ys[i]) / ((xs[i + 1] - xs[i]) or 1e-9) for i in range(n - 1)]
+    m = [0.0] * n
+    m[0], m[-1] = d[0], d[-1]
+    for i in range(1, n - 1):
+        if d[i - 1] * d[i] <= 0:
+            m[i] = 0.0
+        else:
+            m[i] = 2 * d[i - 1] * d[i] / (d[i - 1] + d[i])  # harmonic mean (Fritsch-Carlson)
+    out = [f"M{_f(xs[0])},{_f(ys[0])}"]
+    for i in range(n - 1):
+        h = (xs[i + 1] - xs[i]) / 3
+        out.append(f"C{_f(xs[i] + h)},{_f(ys[i] + h * m[i])} {_f(xs[i + 1] - h)},{_f(ys[i + 1] - h * m[i + 1])} "
+                   f"{_f(xs[i + 1])},{_f(ys[i + 1])}")
+    return "".join(out)
+
+
+def _bubble(x: float, y: float, w: float, h: float, r: float = 10, tail: float = 7) -> str:
+    """A speech bubble: a rounded box with a small tail at its lower left."""
+    x2, y2 = x + w, y + h
+    t0 = x + 18
+    return (f"M{_f(x + r)},{_f(y)}H{_f(x2 - r)}Q{_f(x2)},{_f(y)} {_f(x2)},{_f(y + r)}V{_f(y2 - r)}"
+            f"Q{_f(x2)},{_f(y2)} {_f(x2 - r)},{_f(y2)}H{_f(t0 + 12)}L{_f(t0 - 2)},{_f(y2 + tail)}"
+            f"L{_f(t0 + 1)},{_f(y2)}H{_f(x + r)}Q{_f(x)},{_f(y2)} {_f(x)},{_f(y2 - r)}V{_f(y + r)}"
+            f"Q{_f(x)},{_f(y)} {_f(x + r)},{_f(y)}Z")
+
+
+TYPE_NAMES = {"current-state": "Current state", "future-state": "Future state",
+              "day-in-the-life": "Day in the life", "service-blueprint": "Service blueprint"}
+MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+EXPECTATION = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
+
+
+class _Layout:
+    def __init__(self, resolved, options) -> None:
+        self.r = resolved
+        self.options = options
+        self.theme_name = options.theme if options.theme in THEMES else "light"
+        self.c = THEMES[self.theme_name]
+        self.lanes = _lanes(resolved, options)
+        self.columns: list[Column] = []
+        self.stage_spans: list[tuple[float, float]] = []
+        x = PAD + LABEL_W
+        step = 0
+        for si, stage in enumerate(resolved.stages):
+            start = x
+            if stage.touchpoints:
+                for tp in stage.touchpoints:
+                    self.columns.append(Column(step, si, tp, x))
+                    step += 1
+                    x += COL_W
+            else:
+                self.columns.append(Column(-1, si, None, x))
+                x += COL_W
+            self.stage_spans.append((start, x))
+        self.grid_right = x
+        self.width = max(MIN_WIDTH, x + PAD)
+        self.right = self.width - PAD
+
+    # -- header -------------------------------------------------------------
+    def header(self) -> tuple[list[Text], list[dict], float]:
+        r, c = self.r, self.c
+        width = self.right - PAD
+        block = Block(PAD, width, PAD)
+        title = r.title
+        persona = r.persona(self.options.persona) if self.options.persona else None
+        if persona is not None:
+            title = f"{title} \u2014 {persona.name}"
+        block.add(title, 24, "cjm-title", 30, bold=True, max_lines=3)
+        m = r.map
+        meta = [TYPE_NAMES.get(m.type, m.type)]
+        if persona is not None:
+            meta.append(f"Persona view: {persona.name}")
+        meta += [x for x in (m.industry, MARKETS.get(m.market or "")) if x]
+        if m.owner:
+            meta.append(f"Owner: {m.owner}")
+        if m.reviewed:
+            meta.append(f"Reviewed {m.reviewed.isoformat()}")
+        block.add("  \u00b7  ".join(clean(x) for x in meta), 13, "cjm-meta", 18, max_lines=3, gap=4)
+        if m.goal:
+            goal = block.add("Goal: " + clean(m.goal), 14, "cjm-goal", 19, max_lines=4, gap=8)
+            if goal is not None:
+                goal.cls = "cjm-goal"
+        if m.description:
+            block.add(m.description, 12.5, "cjm-muted", 17, max_lines=3, gap=4)
+        # Legend: one swatch per persona, then the channel markers.
+        legend: list[dict] = []
+        y = block.y + 14
+        x = PAD
+        items = [(pid, p.name, r.colors.get(pid, c["accent"])) for pid, p in ((p.id, p) for p in r.personas)]
+        if not items and "emotions" in self.lanes:
+            items = [(None, "All customers", c["accent"])]
+        entries = [("persona", name, color) for _pid, name, color in items]
+        entries += [("online", "online channel", c["online"]), ("offline", "offline channel", c["offline"])]
+        for kind, name, color in entries:
+            label = wrap(name, 240, 12.5, max_lines=1)[0]
+            label_text = label[0] if label else ""
+            w = 30 + text_width(label_text, 12.5) + 22
+            if x + w > self.right and x > PAD:
+                x = PAD
+                y += 22
+            legend.append({"kind": kind, "x": _f(x), "y": _f(y), "cx": _f(x + 12), "lx1": _f(x), "lx2": _f(x + 24),
+                           "tx": _f(x + 30), "ty": _f(y + 4.5), "color": color, "label": label_text,
+                           "full": clean(name)})
+            x += w
+        return block.texts, legend, y + 22
+
+    # -- stage headers --------------------------------------------------------
+    def stage_headers(self, top: float) -> tuple[list[dict], float]:
+        heads = []
+        height = 0.0
+        for si, stage in enumerate(self.r.stages):
+            x0, x1 = self.stage_spans[si]
+            block = Block(x0 + GAP + 12, x1 - x0 - 2 * GAP - 24, top + 16)
+            block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
+            if stage.goal:
+                block.add(stage.goal, 12, "cjm-stage-goal", 16, max_lines=4, gap=4)
+            heads.append({"stage": stage, "block": block, "x0": x0, "x1": x1, "si": si})
+            height = max(height, block.y - top + 12)
+        out = []
+        for h in heads:
+            accent = STAGE_ACCENTS[h["si"] % len(STAGE_ACCENTS)]
+            fill = _mix(accent, self.c["bg"], 0.14 if self.theme_name == "light" else 0.3)
+            out.append({
+                "id": clean(h["stage"].id), "x": _f(h["x0"] + GAP / 2), "y": _f(top), "w": _f(h["x1"] - h["x0"] - GAP),
+                "h": _f(height), "fill": fill, "accent": accent, "texts": h["block"].texts,
+                "title": _join(h["stage"].name, h["stage"].goal) if h["block"].cut else None,
+                "count": sum(1 for col in self.columns if col.stage == h["si"] and col.tp is not None),
+            })
+        return out, height
+
+    # -- lanes ------------------------------------------------------------------
+    def cards_for(self, lane: str, col: Column, top: float) -> list[Card]:
+        tp = col.tp
+        x = col.x + GAP
+        y = top + 10
+        c = self.c
+        cards: list[Card] = []
+        if tp is None:
+            if lane == "touchpoints":
+                block = Block(col.x + GAP, CARD_W, y + 6)
+                block.add("No touchpoints yet", 12, "cjm-empty", 16)
+                cards.append(_card(x, y, CARD_W, block.y - y + 6, "cjm-none", block))
+            return cards
+        if lane == "actions" and tp.action:
+            block = Block(x + CARD_PAD, TEXT_W, y + 9)
+            block.add(tp.action, 12, "cjm-text", 16, max_lines=12)
+            cards.append(_card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-action", block, clean(tp.action)))
+        elif lane == "touchpoints":
+            block = Block(x + CARD_PAD, TEXT_W, y + 9)
+            name = block.add(tp.name, 12.5, "cjm-tp-name", 17, bold=True, max_lines=4, indent=26)
+            if name is None:
+                block.y += 17
+            badge = {"cx": _f(x + CARD_PAD + 9), "cy": _f(y + 9 + 8.5), "r": "9.5", "cls": "cjm-step",
+                     "label": str(col.index + 1)}
+            marks = [badge]
+            channel = self.r.channel_name(tp)
+            mode = self.r.mode(tp)
+            if channel or mode:
+                label = channel or ""
+                if mode:
+                    label = f"{label} \u00b7 {mode}" if label else mode
+                cy = block.y + 4 + 7
+                marks.append({"cx": _f(x + CARD_PAD + 4.5), "cy": _f(cy), "r": "4",
+                              "cls": f"cjm-mode cjm-mode-{mode or 'unknown'}", "label": None})
+                block.add(label, 11, "cjm-channel", 15, max_lines=3, indent=14, gap=4)
+            links = []
+            shown = tp.evidence[:3]
+            for link in shown:
+                t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+                if t is not None:
+                    block.texts.remove(t)
+                    links.append((safe_url(link.url), t))
+            if len(tp.evidence) > len(shown):
+                block.add(f"+{len(tp.evidence) - len(shown)} more evidence", 11, "cjm-muted", 15, gap=2)
+            full = _join(tp.name, tp.description, channel)
+            card = _card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-touchpoint", block,
+                         full if block.cut or tp.description else None, marks=marks, links=links)
+            cards.append(card)
+        elif lane == "thoughts":
+            shown = tp.thoughts[:6]
+            for thought in shown:
+                block = Block(x + CARD_PAD + 2, TEXT_W - 4, y + 8)
+                block.add(thought, 12, "cjm-thought-text", 16, max_lines=8)
+                h = block.y - y + 8
+                card = _card(x, y, CARD_W, h, "cjm-thought", block, clean(thought),
+                             path=_bubble(x, y, CARD_W, h))
+                cards.append(card)
+                y += h + 16
+            if len(tp.thoughts) > len(shown):
+                block = Block(x + 4, TEXT_W, y)
+                block.add(f"+{len(tp.thoughts) - len(shown)} more", 11, "cjm-muted", 15)
+                cards.append(_card(x, y, CARD_W, 16, "cjm-more", block))
+        elif lane == "pain_points":
+            pains = sorted(tp.pain_points, key=lambda p: SEVERITY_ORDER.get(p.severity or "", 9))
+            for pain in pains:
+                cards.append(self._issue_card(x, y, pain, "pain"))
+                y += float(cards[-1].h) + 8
+        elif lane == "opportunities":
+            for opp in tp.opportunities:
+                cards.append(self._issue_card(x, y, opp, "opp"))
+                y += float(cards[-1].h) + 8
+        elif lane in BLUEPRINT_LANES:
+            value = getattr(tp, lane)
+            if value:
+                block = Block(x + CARD_PAD, TEXT_W, y + 9)
+                block.add(value, 12, "cjm-text", 16, max_lines=12)
+                cards.append(_card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-bp cjm-bp-{lane}", block,
+                                   clean(value)))
+        return cards
+
+    def _issue_card(self, x: float, y: float, item, kind: str) -> Card:
+        block = Block(x + CARD_PAD, TEXT_W, y + 9)
+        tags = []
+        severity = getattr(item, "severity", None)
+        if severity:
+            label = severity.upper()
+            w = text_width(label, 9.5, bold=True) + 12
+            tags.append({"x": _f(x + CARD_PAD), "y": _f(y + 8), "w": _f(w), "h": "15", "tx": _f(x + CARD_PAD + 6),
+                         "ty": _f(y + 19), "label": label, "cls": f"cjm-sev cjm-sev-{severity}"})
+            block.y += 20
+        block.add(item.title, 12, f"cjm-{kind}-title", 16, bold=True, max_lines=8)
+        if item.description:
+            block.add(item.description, 11, f"cjm-{kind}-desc", 15, max_lines=6, gap=3)
+        links = []
+        for link in getattr(item, "evidence", [])[:2]:
+            t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+            if t is not None:
+                block.texts.remove(t)
+                links.append((safe_url(link.url), t))
+        full = _join(item.title, item.description)
+        return _card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-{kind}", block, full, tags=tags, links=links)
+
+    def kpi_cards(self, top: float) -> tuple[list[Card], float]:
+        """KPIs per stage: the stage's own, then its touchpoints', each once,
+        laid out over the stage's columns."""
+        cards: list[Card] = []
+        bottom = top
+        for si, stage in enumerate(self.r.stages):
+            ids = list(stage.kpis)
+            for tp in stage.touchpoints:
+                ids += [k for k in tp.kpis if k not in ids]
+            kpis = [self.r.kpis[k] for k in dict.fromkeys(ids) if k in self.r.kpis]
+            x0, _x1 = self.stage_spans[si]
+            ncols = max(1, len(stage.touchpoints))
+            y = top + 10
+            row_cards: list[Card] = []
+            for i, kpi in enumerate(kpis):
+                col = i % ncols
+                if col == 0 and row_cards:
+                    y = max(float(cd.y) + float(cd.h) for cd in row_cards) + 8
+                    row_cards = []
+                card = self._kpi_card(x0 + col * COL_W + GAP, y, kpi)
+                row_cards.append(card)
+                cards.append(card)
+            if row_cards:
+                bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in row_cards))
+        return cards, bottom + 10
+
+    def _kpi_card(self, x: float, y: float, kpi) -> Card:
+        block = Block(x + CARD_PAD, TEXT_W, y + 9)
+        block.add(kpi.name, 12, "cjm-kpi-name", 16, bold=True, max_lines=4, indent=14)
+        unit = clean(kpi.unit or "")
+
+        def value(v) -> str:
+            if v is None:
+                return "\u2013"
+            s = _num(v)
+            return f"{s}{unit}" if unit in ("%", "") else f"{s} {unit}"
+
+        parts = []
+        if kpi.actual is not None or kpi.target is not None:
+            parts.append(f"Actual {value(kpi.actual)}  \u00b7  target {value(kpi.target)}")
+        block.add("  ".join(parts), 11.5, "cjm-kpi-value", 16, max_lines=2, gap=2)
+        if kpi.source:
+            block.add(kpi.source, 10.5, "cjm-muted", 14, max_lines=2, gap=1)
+        status = "unknown"
+        if kpi.actual is not None and kpi.target is not None:
+            lower = kpi.direction == "lower-is-better"
+            ok = kpi.actual <= kpi.target if lower else kpi.actual >= kpi.target
+            status = "ok" if ok else "off"
+        marks = [{"cx": _f(x + CARD_PAD + 4.5), "cy": _f(y + 9 + 8), "r": "4.5", "cls": f"cjm-kpi-{status}",
+                  "label": None}]
+        full = _join(kpi.name, kpi.description, kpi.source)
+        return _card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-kpi", block, full if block.cut else None,
+                     marks=marks)
+
+    def emotion_lane(self, top: float) -> tuple[dict, float]:
+        r, c = self.r, self.c
+        lo, hi = r.scale.min, r.scale.max
+        plot_top = top + 40
+        plot_bottom = plot_top + EMO_PLOT_H
+        span = (hi - lo) or 1
+
+        def y_of(v: float) -> float:
+            return plot_bottom - (v - lo) / span * EMO_PLOT_H
+
+        neutral = 0 if lo < 0 < hi else (lo + hi) / 2
+        signed = lo < 0
+        x0, x1 = PAD + LABEL_W, self.grid_right
+        ticks = [{"y": _f(y_of(t)), "label": _signed(t, signed), "neutral": t == neutral}
+                 for t in _scale_ticks(lo, hi)]
+        label_w = LABEL_W - 48
+        hi_label = wrap(r.scale.high_label, label_w, 11, max_lines=2)[0] if r.scale.high_label else []
+        lo_label = wrap(r.scale.low_label, label_w, 11, max_lines=2)[0] if r.scale.low_label else []
+        labels = []
+        for lines, anchor_y in ((hi_label, y_of(hi) + 4), (lo_label, y_of(lo) + 4 - 14 * (len(lo_label) - 1))):
+            if lines:
+                labels.append(Text(_f(PAD + 12), [(_f(anchor_y + 14 * i), ln) for i, ln in enumerate(lines)],
+                                   "cjm-scale-label"))
+        steps = [col for col in self.columns if col.tp is not None]
+        series = r.emotion_series()
+        n = len(series)
+        spread = min(4.0, 28.0 / max(n, 1))
+        curves = []
+        for k, (pid, values) in enumerate(series):
+            color = r.colors.get(pid, c["accent"]) if pid else c["accent"]
+            name = r.persona(pid).name if pid else "All customers"
+            offset = (k - (n - 1) / 2) * spread
+            runs: list[list[tuple[float, float]]] = []
+            points = []
+            prev = None
+            for i, (col, v) in enumerate(zip(steps, values)):
+                if v is None:
+                    prev = None
+                    continue
+                pt = (col.cx + offset, y_of(max(lo, min(hi, v))))
+                if prev is None or prev != i - 1:
+                    runs.append([])
+                runs[-1].append(pt)
+                prev = i
+                feeling = f" ({clean(col.tp.feeling)})" if col.tp.feeling else ""
+                points.append({"cx": _f(pt[0]), "cy": _f(pt[1]),
+                               "title": f"{clean(name)}: {_signed(v, signed)}{feeling} at {clean(col.tp.name)}"})
+            curves.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
+                           "paths": [_monotone_path(run) for run in runs if len(run) > 1], "points": points})
+        feelings = []
+        for col in steps:
+            tp = col.tp
+            fy = plot_bottom + 24
+            if tp.feeling:
+                lines, _cut = wrap(tp.feeling, CARD_W, 11.5, max_lines=1)
+                feelings.append({"x": _f(col.cx), "y": _f(fy), "label": lines[0], "cls": "cjm-feeling", "pill": False})
+            if tp.expectation:
+                label = EXPECTATION.get(tp.expectation, tp.expectation)
+                w = text_width(label, 10) + 14
+                feelings.append({"x": _f(col.cx), "y": _f(fy + 17), "label": label, "pill": True,
+                                 "px": _f(col.cx - w / 2), "py": _f(fy + 6), "pw": _f(w),
+                                 "cls": f"cjm-exp cjm-exp-{tp.expectation}"})
+        height = plot_bottom - top + 56
+        neutral_y = y_of(neutral)
+        lane = {
+            "x0": _f(x0), "x1": _f(x1), "w": _f(x1 - x0), "ticks": ticks, "labels": labels, "curves": curves, "feelings": feelings,
+            "tick_x": _f(PAD + LABEL_W - 14), "neutral_y": _f(neutral_y),
+            "pos": {"y": _f(y_of(hi)), "h": _f(neutral_y - y_of(hi))},
+            "neg": {"y": _f(neutral_y), "h": _f(y_of(lo) - neutral_y)},
+        }
+        return lane, height
+
+    # -- everything ---------------------------------------------------------------
+    def scene(self) -> dict:
+        r, c = self.r, self.c
+        head_texts, legend, y = self.header()
+        top = y + 12
+        stages, stage_h = self.stage_headers(top)
+        y = top + stage_h + 10
+        lanes = []
+        emotion = None
+        for li, lane in enumerate(self.lanes):
+            cards: list[Card] = []
+            if lane == "emotions":
+                emotion, h = self.emotion_lane(y)
+            elif lane == "kpis":
+                cards, bottom = self.kpi_cards(y)
+                h = bottom - y
+            else:
+                bottom = y
+                for col in self.columns:
+                    got = self.cards_for(lane, col, y)
+                    if got:
+                        bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in got))
+                    cards.extend(got)
+                h = bottom - y + 10
+            h = max(h, LANE_MIN_H)
+            label, _cut = wrap(LANES[lane].upper(), LABEL_W - 28, 11, bold=True, max_lines=2)
+            lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": cards,
+                          "label": Text(_f(PAD + 12), [(_f(y + 22 + 14 * i), ln) for i, ln in enumerate(label)],
+                                        "cjm-lane-label"),
+                          "band": li % 2 == 1, "emotion": emotion if lane == "emotions" else None, "_y": y})
+            y += h
+        bottom = y
+        lines = self.blueprint_lines(lanes)
+        height = bottom + PAD
+        return {
+            "width": _f(self.width), "height": _f(height), "font": FONT_STACK, "c": c, "theme": self.theme_name,
+            "doc_title": self.doc_title(), "doc_desc": self.doc_desc(),
+            "header": head_texts, "legend": legend, "stages": stages,
+            "stage_top": _f(top), "grid_top": _f(top + stage_h + 10), "grid_bottom": _f(bottom),
+            "grid_left": _f(PAD), "label_x": _f(PAD), "label_w": _f(LABEL_W - GAP), "grid_x0": _f(PAD + LABEL_W),
+            "grid_right": _f(self.grid_right), "grid_w": _f(self.grid_right - PAD - LABEL_W),
+            "columns_h": _f(bottom - top),
+            "columns": [{"x": _f(x0 + GAP / 2), "w": _f(x1 - x0 - GAP),
+                         "tint": _mix(STAGE_ACCENTS[i % len(STAGE_ACCENTS)], c["bg"],
+                                      0.035 if self.theme_name == "light" else 0.07)}
+                        for i, (x0, x1) in enumerate(self.stage_spans)],
+            "lanes": lanes, "lines": lines, "persona_view": self.options.persona is not None,
+        }
+
+    def blueprint_lines(self, lanes: list[dict]) -> list[dict]:
+        """The line of interaction above the first blueprint lane, the line of
+        visibility above the first lane the customer cannot see, and the line
+        of internal interaction above the support lane."""
+        keys = [lane["key"] for lane in lanes]
+        found: dict[int, list[str]] = {}
+
+        def above(index: int, name: str) -> None:
+            if index > 0:
+                found.setdefault(index, []).append(name)
+
+        first_bp = next((i for i, k in enumerate(keys) if k in BLUEPRINT_LANES), None)
+        if first_bp is not None:
+            above(first_bp, "Line of interaction")
+            hidden = next((i for i, k in enumerate(keys) if k in ("backstage", "support", "policy")), None)
+            if hidden is not None:
+                above(hidden, "Line of visibility")
+            if "support" in keys and "backstage" in keys:
+                above(keys.index("support"), "Line of internal interaction")
+        out = []
+        for index, names in sorted(found.items()):
+            y = lanes[index]["_y"]
+            label = " \u00b7 ".join(names)
+            w = text_width(label.upper(), 9.5, bold=True) + 16
+            cls = " ".join("cjm-line-" + n.split()[-1] for n in names)
+            out.append({"y": _f(y), "label": label.upper(), "names": names, "cls": cls,
+                        "x0": _f(PAD), "x1": _f(self.grid_right), "lx": _f(PAD + LABEL_W + 10),
+                        "ly": _f(y - 9), "pw": _f(w), "px": _f(PAD + LABEL_W + 2), "py": _f(y - 8)})
+        return out
+
+    def doc_title(self) -> str:
+        title = clean(self.r.title)
+        if self.options.persona:
+            persona = self.r.persona(self.options.persona)
+            if persona is not None:
+                title += f" \u2014 {clean(persona.name)}"
+        return f"Customer journey map: {title}"
+
+    def doc_desc(self) -> str:
+        r = self.r
+        m = r.map
+        steps = [tp for _s, tp in r.touchpoints()]
+        parts = [f"{TYPE_NAMES.get(m.type, m.type)} map with {len(r.stages)} stages "
+                 f"({', '.join(clean(s.name) for s in r.stages[:20])}{', …' if len(r.stages) > 20 else ''}) "
+                 f"and {len(steps)} touchpoints."]
+        if m.goal:
+            parts.append(f"Goal: {clean(m.goal)}.")
+        if r.personas:
+            parts.append("Personas: " + ", ".join(clean(p.name) for p in r.personas) + ".")
+        if "emotions" in self.lanes:
+            for pid, values in r.emotion_series():
+                scored = [(v, tp) for v, tp in zip(values, steps) if v is not None]
+                if not scored:
+                    continue
+                low = min(scored, key=lambda vt: vt[0])
+                high = max(scored, key=lambda vt: vt[0])
+                who = clean(r.persona(pid).name) if pid else "Customers"
+                parts.append(f"{who}: highest at {clean(high[1].name)} ({_num(high[0])}), "
+                             f"lowest at {clean(low[1].name)} ({_num(low[0])}).")
+        pains = sum(len(tp.pain_points) for tp in steps)
+        opps = sum(len(tp.opportunities) for tp in steps)
+        parts.append(f"{pains} pain points and {opps} opportunities.")
+        return " ".join(parts)
+
+
+def render(resolved, options) -> str:
+    from cjm.render.templating import render_template
+
+    scene = _Layout(resolved, options).scene()
+    return render_template(TEMPLATE, options.template_dir, **scene)
