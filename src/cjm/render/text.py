@@ -25,17 +25,101 @@ def safe_url(url: str | None) -> str | None:
     return None
 
 
+# --- Markdown ------------------------------------------------------------------
+# Inline syntax, escaped wherever it appears. '$' because GitHub renders $…$ as
+# math; '<', '>' and '&' are HTML-escaped instead (raw HTML must stay text).
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+# Syntax that only counts at the start of a line: lists, setext headings,
+# ordered lists ("1." / "1)").
+_MD_LINE_START = re.compile(r"^([-=])|^(\d+)([.)])")
+_NEWLINES = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
+
+
 def md_text(text: object) -> str:
-    """Markdown prose: no raw HTML, no accidental emphasis, links or headings."""
-    s = _html_escape("" if text is None else str(text), quote=False)
-    s = re.sub(r"([\\`*_{}\[\]()#+!|~])", r"\\\1", s)
-    return s.replace("\r\n", "\n").replace("\r", "\n")
+    """Markdown inline text, on one line: no raw HTML (``<``, ``>``, ``&``
+    HTML-escaped), no emphasis, links, headings, lists, tables, code or math;
+    line breaks become ``<br>``, so the text can sit in a heading, a list item
+    or a table cell without breaking out of it. Leading and trailing spaces are
+    dropped (they would make an indented code block)."""
+    s = "" if text is None else str(text)
+    lines = []
+    for line in _NEWLINES.split(s):
+        line = _html_escape(line.strip(), quote=False)
+        line = _MD_INLINE.sub(r"\\\1", line)
+        line = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
+                                  line)
+        lines.append(line)
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "<br>".join(lines)
 
 
 def md_cell(text: object) -> str:
-    """A Markdown table cell: pipes escaped, newlines as <br>, no raw HTML."""
-    s = md_text(text)
-    return s.replace("\n", "<br>").strip()
+    """A GFM table cell: like ``md_text`` (pipes are escaped as ``\\|``)."""
+    return md_text(text)
 
 
-FILTERS = {"md_text": md_text, "md_cell": md_cell, "safe_url": safe_url}
+def md_link(title: object, url: str | None) -> str:
+    """``[title](<url>)`` when the URL is allowed (``safe_url``), else the
+    title (or the URL) as plain text. The angle brackets keep parentheses and
+    spaces in the URL from ending the link."""
+    label = md_text(title if title else url)
+    href = safe_url(url)
+    if href is None:
+        return label
+    return f"[{label}](<{href}>)"
+
+
+# --- Mermaid ---------------------------------------------------------------------
+# Mermaid's journey lexer (mermaid 11, journey.jison) ends a task or section
+# name at ':', ';', '#' or a line break; reads '%' at the start of a token
+# (and 'x%%' anywhere a token starts) as a comment; splits actors at ','; and
+# reads a line that starts with journey/title/section/accTitle/accDescr as
+# that statement. Before the lexer runs, Mermaid turns entity codes such as
+# ``#58;`` into placeholders (encodeEntities) and writes them back as
+# ``&#58;`` into the SVG (decodeEntities): so every such character is written
+# as its decimal entity code, and the reader sees the original character.
+# '&', '<', '>' and no-break space are coded too: the title goes through
+# DOMPurify, which would show them as '&amp;' or drop a '<tag>' altogether,
+# and Mermaid rewrites ``="`` inside anything that looks like a tag. '#' is
+# always coded, so a literal "#58;" in a map stays that text. U+FB02 and
+# U+00B6 start Mermaid's own placeholders, so they are coded as well.
+_MERMAID_CODED = frozenset(":;#%&<>\xa0\r\n\x85\u2028\u2029\ufb02\xb6")
+_MERMAID_KEYWORD = re.compile(r"(journey|title|section|acctitle|accdescr)", re.IGNORECASE)
+_MERMAID_CODE = re.compile(r"#(\d+);")
+
+
+def _code(ch: str) -> str:
+    return f"#{ord(ch)};"
+
+
+def mermaid_text(text: object, actor: bool = False) -> str:
+    """A title, section, task or (``actor=True``, commas coded too) actor name
+    that Mermaid's journey parser reads back as exactly ``text`` once entity
+    codes are decoded (``mermaid_unescape``)."""
+    s = "" if text is None else str(text)
+    coded = _MERMAID_CODED | {","} if actor else _MERMAID_CODED
+    chars = [_code(c) if c in coded else c for c in s]
+    # Leading and trailing whitespace would be skipped or trimmed by Mermaid.
+    for i in range(len(s)):
+        if not s[i].isspace():
+            break
+        chars[i] = _code(s[i])
+    for i in range(len(s) - 1, -1, -1):
+        if not s[i].isspace():
+            break
+        chars[i] = _code(s[i])
+    if not actor and s and _MERMAID_KEYWORD.match(s) and not s[0].isspace():
+        chars[0] = _code(s[0])
+    return "".join(chars)
+
+
+def mermaid_unescape(text: str) -> str:
+    """The inverse of ``mermaid_text``: decimal entity codes back to characters."""
+    return _MERMAID_CODE.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) <= 0x10FFFF else m.group(0), text)
+
+
+FILTERS = {"md_text": md_text, "md_cell": md_cell, "md_link": md_link, "safe_url": safe_url,
+           "mermaid_text": mermaid_text}
