@@ -15,6 +15,10 @@ Each rule has a case file ``tests/rules/<rule-name>.yaml``:
           ...
         findings:                  # …and every finding of this rule it must give
           - {code: CJM302, line: 13, column: 19, message: "...", hint: "...", severity: error}
+        files:                     # optional: other files beside the case document
+          current.yaml: |
+            cjm: 1
+            ...
 
 ``message`` and ``hint`` are substrings; ``severity`` is optional. Every case
 document must load and pass the schema, so that the rule really runs on it.
@@ -127,7 +131,11 @@ def test_rule_codes_and_names_are_unique_and_well_formed():
 
 
 @pytest.mark.parametrize("stem,case", list(_all_cases()))
-def test_case(stem, case):
+def test_case(stem, case, tmp_path, monkeypatch):
+    # Each case runs in its own empty folder, holding the case's other files.
+    monkeypatch.chdir(tmp_path)
+    for name, content in (case.get("files") or {}).items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
     spec = CASE_FILES[stem]
     code = spec["code"]
     today = dt.date.fromisoformat(str(spec["today"])) if spec.get("today") else None
