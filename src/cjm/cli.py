@@ -80,7 +80,7 @@ def err(message: str) -> None:
     else:
         import re
 
-        sys.stderr.write(re.sub(r"\[/?(?:bold|red|yellow|green|dim|cyan)[^\]]*\]", "", message) + "\n")
+        sys.stderr.write(re.sub(r"\[(?:/|/?(?:bold|red|yellow|green|dim|cyan)[^\]]*)\]", "", message) + "\n")
 
 
 def fail(message: str, code: int) -> typer.Exit:

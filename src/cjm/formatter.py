@@ -295,6 +295,8 @@ class _Unsafe(Exception):
 
 
 class _Emitter:
+    short_flow = False
+
     def __init__(self, doc: _Doc, root_model: str) -> None:
         self.doc = doc
         self.lines: list[str] = []
@@ -320,7 +322,7 @@ class _Emitter:
                 return False
         if ": " in text or " #" in text or text.endswith(":"):
             return False
-        if flow and (any(c in _FLOW_INDICATORS for c in text) or ":" in text):
+        if flow and (any(c in _FLOW_INDICATORS for c in text) or ":" in text or "?" in text):
             return False
         # What cjm's loader (YAML 1.2 core schema) makes of it must be the text itself.
         return _resolve_plain(text) == text
@@ -474,9 +476,14 @@ class _Emitter:
 
     def flow_ok(self, node) -> bool:
         """Keep an author's one-line flow collection when it holds only short scalars."""
-        if not getattr(node, "flow_style", False) or not node.value:
-            return False
         kind = type(node).__name__
+        if not node.value:
+            return False
+        if not getattr(node, "flow_style", False):
+            if not (self.short_flow and kind == "SequenceNode"
+                    and all(type(n).__name__ == "ScalarNode" for n in node.value)
+                    and sum(len(n.value) + 2 for n in node.value) <= 60):
+                return False
         items = node.value if kind == "SequenceNode" else [n for kv in node.value for n in kv]
         for i, item in enumerate(items):
             if type(item).__name__ != "ScalarNode" or self.doc.use_count.get(id(item), 1) > 1:
@@ -663,8 +670,9 @@ def root_model_for(file: str, data: dict) -> str:
     return "catalog" if data.get("kind") == "catalog" else "map"
 
 
-def format_text(file: str, text: str) -> FormatResult:
-    """Format one document; never raises for bad input."""
+def format_text(file: str, text: str, short_flow: bool = False) -> FormatResult:
+    """Format one document; never raises for bad input. ``short_flow`` writes
+    short lists of scalars on one line even when the text has them in block style."""
     from cjm.loader import _parser_class, parse_text
 
     result = FormatResult(file, text)
@@ -675,7 +683,9 @@ def format_text(file: str, text: str) -> FormatResult:
     root = _parser_class()(text).get_single_node()
     try:
         doc = _Doc(file, text, root)
-        out = _Emitter(doc, root_model_for(file, original.data)).document()
+        emitter = _Emitter(doc, root_model_for(file, original.data))
+        emitter.short_flow = short_flow
+        out = emitter.document()
     except _Unsafe as exc:
         result.findings.append(_unsafe(file, f"cjm fmt cannot write {exc}; the file is left as it is"))
         return result
@@ -698,21 +708,21 @@ def _unsafe(file: str, message: str) -> Finding:
     return Finding(FORMAT_UNSAFE[0], FORMAT_UNSAFE[1], Severity.ERROR, message, Span(file, 1, 1))
 
 
-def dump_data(data: dict, header: str = "") -> str:
+def dump_data(data: dict, header: str = "", file: str = "<generated>") -> str:
     """Plain data (dicts, lists, scalars) as canonically formatted YAML text; used
-    by ``cjm init`` so that what it writes is already what ``cjm fmt`` keeps."""
+    by ``cjm init`` so that what it writes is already what ``cjm fmt`` keeps.
+    Short lists of scalars are written on one line (``tags: [a, b]``)."""
     import io
 
     from ruamel.yaml import YAML
 
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
     yaml.width = 1_000_000
     yaml.allow_unicode = True
     buffer = io.StringIO()
     yaml.dump(data, buffer)
-    result = format_text("<generated>", header + buffer.getvalue())
+    result = format_text(file, header + buffer.getvalue(), short_flow=True)
     if result.formatted is None:
         raise RuntimeError("; ".join(f.message for f in result.findings))
     return result.formatted

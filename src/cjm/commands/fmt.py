@@ -44,6 +44,10 @@ def register(app: typer.Typer) -> None:
         except ConfigError as exc:
             raise _config_error(exc) from None
 
+        def report(line: str) -> None:
+            # Plain text: file names and messages hold user text, never markup.
+            sys.stderr.write(line + "\n")
+
         failed = would_change = 0
         for source in sources:
             if source.real is None:
@@ -53,21 +57,20 @@ def register(app: typer.Typer) -> None:
                     with open(source.real, "rb") as handle:
                         raw = handle.read(MAX_FILE_BYTES + 1)
                 except OSError as exc:
-                    err(f"[bold]{source.path}:1:1[/]: [bold red]error[/]: cannot read the file: "
-                        f"{exc.strerror or exc} [CJM107 unreadable-file]")
+                    report(f"{source.path}:1:1: error CJM107 unreadable-file: cannot read the file: "
+                           f"{exc.strerror or exc}")
                     failed += 1
                     continue
             text, problems = decode(source.path, raw)
             if text is None:
                 for f in problems:
-                    err(f"[bold]{f.span}[/]: [bold red]error[/]: {f.message} [{f.code} {f.rule}]")
+                    report(f"{f.span}: error {f.code} {f.rule}: {f.message}")
                 failed += 1
                 continue
             result = format_text(source.path, text)
             if not result.ok:
                 for f in result.findings:
-                    err(f"[bold]{f.span}[/]: [bold red]error[/]: {f.message} [{f.code} {f.rule}]"
-                        + (f" ({f.hint})" if f.hint else ""))
+                    report(f"{f.span}: error {f.code} {f.rule}: {f.message}" + (f" ({f.hint})" if f.hint else ""))
                 failed += 1
                 if source.real is None and not (check or diff):
                     sys.stdout.write(text)  # a filter must not swallow its input
@@ -84,15 +87,15 @@ def register(app: typer.Typer) -> None:
             elif not (check or diff) and result.changed:
                 # atomic_write follows symlinks, keeps the mode, and skips identical bytes.
                 if atomic_write(source.real, result.formatted) and not STATE.quiet:
-                    err(f"formatted {source.path}")
+                    report(f"formatted {source.path}")
             if result.changed:
                 would_change += 1
                 if check and not STATE.quiet:
-                    err(f"would reformat {source.path}")
+                    report(f"would reformat {source.path}")
         if not STATE.quiet and any(s.real is not None for s in sources):
             verb = "would be reformatted" if (check or diff) else "reformatted"
             total = len(sources)
-            err(f"{would_change} of {total} file{'s' if total != 1 else ''} {verb}"
+            report(f"{would_change} of {total} file{'s' if total != 1 else ''} {verb}"
                 + (f", {failed} could not be formatted" if failed else ""))
         if failed or (check and would_change):
             raise typer.Exit(EXIT_FINDINGS)
