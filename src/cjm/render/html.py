@@ -1,0 +1,372 @@
+"""``-f html``: one self-contained, interactive HTML page.
+
+Everything is inline (CSS, JavaScript, the SVG map from ``cjm.render.svg``);
+the page makes no network request. A strict Content-Security-Policy is put in
+a ``<meta>`` element: ``default-src 'none'``, and scripts and styles are
+allowed only by the sha256 hashes of the inline blocks, computed here from the
+trusted assets (the CSS/JS template files and the SVG renderer's own
+``<style>``) *before* any map text is placed in the page, so that map text
+that somehow became markup would still be refused by the browser.
+
+Map text reaches the page in two ways only: through jinja2 with autoescaping
+on (``html/*.html.j2``), and as JSON in a ``<script type="application/json">``
+data block with ``<``, ``>``, ``&`` and U+2028/U+2029 escaped, which the page's
+script reads with ``JSON.parse`` and inserts with ``textContent``.
+
+The templates live in ``cjm/templates/html/``; a user overrides any one by
+file name (``--template-dir DIR`` with ``DIR/html/<name>``). ``extra.css`` is
+empty and exists to be overridden: it is inlined after ``style.css``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as _html
+import json
+import re
+from typing import Any
+
+from cjm.model.resolve import BLUEPRINT_LANES, LANES
+from cjm.render import RenderError
+from cjm.render.text import safe_url
+
+PAGE = "html/page.html.j2"
+STYLE_ASSETS = ("html/style.css", "html/extra.css")
+SCRIPT_ASSET = "html/script.js"
+
+MAP_TYPES = {
+    "current-state": "Current state (as-is)",
+    "future-state": "Future state (to-be)",
+    "day-in-the-life": "Day in the life",
+    "service-blueprint": "Service blueprint",
+}
+MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
+EXPECTATIONS = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
+# The columns of the accessible step tables, by lane; "touchpoints" is the channel column.
+COLUMN_LABELS = {**LANES, "touchpoints": "Channel", "emotions": "Emotion"}
+
+_XML_PROLOGUE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.I)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_SCRIPT_IN_SVG = re.compile(r"<script\b", re.I)
+_CDATA = re.compile(r"\A\s*<!\[CDATA\[(.*)\]\]>\s*\Z", re.S)
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+# --- helpers -------------------------------------------------------------------
+def sha256_source(text: str) -> str:
+    """A CSP hash source for an inline block's exact text."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that is safe inside ``<script type="application/json">``: no
+    ``</script>``, ``<!--`` or ``&`` can appear, and U+2028/9 are escaped."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _newlines(text: str) -> str:
+    # The HTML parser turns CR LF and CR into LF before the browser hashes a
+    # block; hash exactly what the browser will see.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _asset(name: str, template_dir) -> str:
+    """A CSS or JS file from the templates, raw (never rendered as a template)."""
+    from cjm.render.templating import environment
+
+    env = environment(template_dir)
+    source, filename, _uptodate = env.loader.get_source(env, name)
+    source = _newlines(source)
+    closing = "</style" if name.endswith(".css") else "</script"
+    if closing in source.lower() or "<!--" in source:
+        raise RenderError(f"template {filename}: {closing}> and <!-- may not appear in an inline asset", 2)
+    return source
+
+
+def _map_svg(resolved, options) -> str:
+    """The SVG map, as an element to inline (no XML declaration or doctype)."""
+    from cjm.render import svg
+
+    return _XML_PROLOGUE.sub("", svg.render(resolved, options)).strip()
+
+
+def _svg_style_texts(svg: str) -> list[str]:
+    """The text of each ``<style>`` in the SVG as the browser will hash it:
+    inside ``<svg>`` the HTML parser decodes entities and unwraps CDATA."""
+    texts = []
+    for raw in _STYLE_BLOCK.findall(svg):
+        match = _CDATA.match(raw)
+        texts.append(_newlines(match.group(1) if match else _html.unescape(raw)))
+    return texts
+
+
+def num(value: float | int | None) -> str:
+    """A number as people write it: 3, 2.5, 0.1 (no 3.0, no float noise)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}".rstrip("0").rstrip(".")
+
+
+def score(value: float | int | None) -> str:
+    if value is None:
+        return ""
+    text = num(value)
+    return "+" + text if value > 0 else text
+
+
+def link(item) -> dict[str, str | None]:
+    """A Link as {href, text}; href is None when the scheme is not allowed."""
+    href = safe_url(item.url)
+    return {"href": href, "text": item.title or item.url}
+
+
+def kpi_status(kpi) -> tuple[str, str]:
+    """(css class, words) for a KPI's actual value against its target; a KPI
+    without a direction counts as higher-is-better."""
+    if kpi.target is None or kpi.actual is None:
+        return "none", "No data"
+    gap = kpi.actual - kpi.target
+    lower = kpi.direction == "lower-is-better"
+    if (gap <= 0) if lower else (gap >= 0):
+        return "ok", "On target"
+    return "off", f"Off target ({score(round(gap, 6))})"
+
+
+# --- the view model ------------------------------------------------------------
+def _facts(m) -> list[tuple[str, Any]]:
+    facts: list[tuple[str, Any]] = [("Type", MAP_TYPES.get(m.type, m.type))]
+    if m.industry:
+        facts.append(("Industry", m.industry))
+    if m.market:
+        facts.append(("Market", MARKETS.get(m.market, m.market)))
+    if m.owner:
+        facts.append(("Owner", m.owner))
+    if m.reviewed:
+        facts.append(("Last reviewed", m.reviewed.isoformat()))
+    if m.improves:
+        facts.append(("Improves on", m.improves))
+    scale = m.scale
+    low = f"{score(scale.min)}" + (f" ({scale.low_label})" if scale.low_label else "")
+    high = f"{score(scale.max)}" + (f" ({scale.high_label})" if scale.high_label else "")
+    facts.append(("Emotion scale", f"{low} to {high}"))
+    if m.tags:
+        facts.append(("Tags", list(m.tags)))
+    return facts
+
+
+def _persona_fields(p) -> list[tuple[str, str]]:
+    pairs = [("Segment", p.segment), ("Age", None if p.age is None else str(p.age)), ("Gender", p.gender),
+             ("Occupation", p.occupation), ("Location", p.location), ("Generation", p.generation)]
+    return [(k, v) for k, v in pairs if v]
+
+
+def _persona_lists(p) -> list[tuple[str, list[str]]]:
+    pairs = [("Goals", p.goals), ("Challenges", p.challenges), ("Pain points", p.pain_points),
+             ("Motivations", p.motivations), ("Interests", p.interests)]
+    return [(k, list(v)) for k, v in pairs if v]
+
+
+class _View:
+    """Everything the templates show, computed once, in a fixed order."""
+
+    def __init__(self, resolved, options) -> None:
+        self.r = resolved
+        m = resolved.map
+        self.persona_ids = [p.id for p in resolved.personas]
+        self.persona_names = {p.id: p.name for p in resolved.personas}
+        self.colors = {pid: (c if _COLOR.match(c or "") else "#777777") for pid, c in resolved.colors.items()}
+        self.steps = {tp.id: (stage, tp) for stage, tp in resolved.touchpoints()}
+        self.pain_titles = {pp.id: pp.title for _s, _tp, pp in resolved.pain_points()}
+        available = resolved.lanes_with_content()
+        chosen = options.lanes if options.lanes is not None else available
+        self.lanes = [lane for lane in LANES if lane in chosen and lane in available]
+        self.addressed_by: dict[str, list[str]] = {}
+        for _s, _tp, o in resolved.opportunities():
+            for pid in o.addresses:
+                self.addressed_by.setdefault(pid, []).append(o.title)
+        for a in m.actions:
+            for pid in a.addresses:
+                self.addressed_by.setdefault(pid, []).append(a.title)
+
+    # names
+    def kpi_name(self, kid: str) -> str:
+        kpi = self.r.kpis.get(kid)
+        return kpi.name if kpi else kid
+
+    def step_name(self, tid: str) -> str:
+        found = self.steps.get(tid)
+        return found[1].name if found else tid
+
+    def pain_title(self, pid: str) -> str:
+        return self.pain_titles.get(pid, pid)
+
+    def step_personas(self, tp) -> list[str]:
+        return [p.id for p in self.r.personas_of(tp)]
+
+    def channel(self, tp) -> str:
+        name = self.r.channel_name(tp)
+        mode = self.r.mode(tp)
+        if name and mode:
+            return f"{name} ({mode})"
+        return name or mode or ""
+
+    def emotions(self, tp) -> list[dict[str, str | None]]:
+        """One entry per persona that has a score here (or one unnamed)."""
+        if tp.emotion is None:
+            return []
+        if not isinstance(tp.emotion, dict):
+            ids = self.step_personas(tp)
+            if not ids:
+                return [{"persona": None, "name": None, "score": score(tp.emotion)}]
+            return [{"persona": pid, "name": self.persona_names[pid], "score": score(tp.emotion)} for pid in ids]
+        out = []
+        for pid, value in tp.emotion.items():
+            out.append({"persona": pid, "name": self.persona_names.get(pid, pid), "score": score(value)})
+        return out
+
+    # the details panel's data
+    def details(self, stage, tp) -> dict[str, Any]:
+        fields: list[dict[str, Any]] = []
+
+        def text(label: str, value: str | None) -> None:
+            if value:
+                fields.append({"label": label, "text": value})
+
+        def items(label: str, values: list[str]) -> None:
+            if values:
+                fields.append({"label": label, "items": values})
+
+        text("Stage", stage.name)
+        text("Channel", self.channel(tp))
+        if self.r.personas:
+            items("Personas", [self.persona_names[pid] for pid in self.step_personas(tp)])
+        text("Description", tp.description)
+        text("Action", tp.action)
+        items("Thoughts", list(tp.thoughts))
+        items("Emotion", [f"{e['name']}: {e['score']}" if e["name"] else str(e["score"]) for e in self.emotions(tp)])
+        text("Feeling", tp.feeling)
+        text("Expectation", EXPECTATIONS.get(tp.expectation or "", tp.expectation))
+        pains = []
+        for pp in tp.pain_points:
+            head = pp.title + (f" [{pp.severity}]" if pp.severity else "")
+            pains.append(head + (f"\n{pp.description}" if pp.description else ""))
+        items("Pain points", pains)
+        evidence = [link(e) for pp in tp.pain_points for e in pp.evidence]
+        opps = []
+        for o in tp.opportunities:
+            line = o.title + (f"\n{o.description}" if o.description else "")
+            if o.addresses:
+                line += "\nAddresses: " + ", ".join(self.pain_title(x) for x in o.addresses)
+            opps.append(line)
+        items("Opportunities", opps)
+        kpis = []
+        for kid in tp.kpis:
+            kpi = self.r.kpis.get(kid)
+            if kpi is None:
+                kpis.append(kid)
+                continue
+            unit = f" {kpi.unit}" if kpi.unit else ""
+            parts = [kpi.name]
+            if kpi.actual is not None or kpi.target is not None:
+                parts.append(f"actual {num(kpi.actual) or '?'}{unit}, target {num(kpi.target) or '?'}{unit}")
+            kpis.append(": ".join(parts))
+        items("KPIs", kpis)
+        for lane in BLUEPRINT_LANES:
+            text(LANES[lane], getattr(tp, lane))
+        items("Next", [self.step_name(x) for x in tp.next])
+        links = [link(e) for e in tp.evidence] + evidence
+        if links:
+            fields.append({"label": "Evidence", "links": links})
+        return {"name": tp.name, "id": tp.id, "fields": fields}
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "touchpoints": {tp.id: self.details(stage, tp) for stage, tp in self.r.touchpoints()},
+            "personas": {p.id: p.name for p in self.r.personas},
+        }
+
+    # the tables
+    def kpi_rows(self) -> list[dict[str, Any]]:
+        used: dict[str, list[str]] = {}
+        for stage in self.r.stages:
+            for kid in stage.kpis:
+                used.setdefault(kid, []).append(stage.name)
+            for tp in stage.touchpoints:
+                for kid in tp.kpis:
+                    used.setdefault(kid, []).append(tp.name)
+        for a in self.r.map.actions:
+            for kid in a.kpis:
+                used.setdefault(kid, []).append(a.title)
+        rows = []
+        for kpi in self.r.kpis.values():
+            status, words = kpi_status(kpi)
+            rows.append({"kpi": kpi, "target": num(kpi.target), "actual": num(kpi.actual), "status": status,
+                         "status_text": words, "used": list(dict.fromkeys(used.get(kpi.id, [])))})
+        return rows
+
+    def pain_rows(self) -> list[dict[str, Any]]:
+        return [{"stage": s, "tp": tp, "pain": pp, "evidence": [link(e) for e in pp.evidence],
+                 "addressed_by": self.addressed_by.get(pp.id, [])} for s, tp, pp in self.r.pain_points()]
+
+    def opportunity_rows(self) -> list[dict[str, Any]]:
+        return [{"stage": s, "tp": tp, "opp": o, "addresses": [self.pain_title(x) for x in o.addresses]}
+                for s, tp, o in self.r.opportunities()]
+
+    def action_rows(self) -> list[dict[str, Any]]:
+        return [{"action": a, "addresses": [self.pain_title(x) for x in a.addresses],
+                 "kpis": [self.kpi_name(k) for k in a.kpis], "due": a.due.isoformat() if a.due else ""}
+                for a in self.r.map.actions]
+
+
+def render(resolved, options) -> str:
+    from markupsafe import Markup
+
+    from cjm.render.templating import render_template
+
+    svg = _map_svg(resolved, options)
+    if _SCRIPT_IN_SVG.search(svg):
+        raise RenderError("the SVG map holds a <script>; refusing to inline it", 3)
+    styles = [_asset(name, options.template_dir) for name in STYLE_ASSETS]
+    styles = [s for s in styles if s.strip()]
+    script = _asset(SCRIPT_ASSET, options.template_dir)
+    style_hashes = [sha256_source(s) for s in styles + _svg_style_texts(svg)]
+    csp = "; ".join([
+        "default-src 'none'",
+        "script-src " + sha256_source(script),
+        "style-src " + " ".join(dict.fromkeys(style_hashes)) if style_hashes else "style-src 'none'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ])
+    view = _View(resolved, options)
+    m = resolved.map
+    return render_template(
+        PAGE,
+        options.template_dir,
+        map=m,
+        resolved=resolved,
+        view=view,
+        options=options,
+        theme=options.theme if options.theme in ("light", "dark") else "light",
+        csp=csp,
+        styles=[Markup(s) for s in styles],
+        script=Markup(script),
+        svg=Markup(svg),
+        data=Markup(json_for_script(view.data())),
+        facts=_facts(m),
+        personas=[{"p": p, "color": view.colors.get(p.id, "#777777"), "fields": _persona_fields(p),
+                   "lists": _persona_lists(p), "sources": [link(s) for s in p.sources]} for p in resolved.personas],
+        lanes=[(lane, LANES[lane]) for lane in view.lanes],
+        columns=[(lane, COLUMN_LABELS[lane]) for lane in view.lanes],
+        kpi_rows=view.kpi_rows(),
+        pain_rows=view.pain_rows(),
+        opportunity_rows=view.opportunity_rows(),
+        action_rows=view.action_rows(),
+        persona_filter=len(resolved.personas) > 1,
+    )

@@ -1,0 +1,173 @@
+/* cjm HTML page behaviour. Inlined and allowed by its sha256 hash in the
+   Content-Security-Policy. Map text is only ever read from the JSON data
+   block and inserted with textContent: never innerHTML. */
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.documentElement;
+
+  function all(selector) {
+    return Array.prototype.slice.call(doc.querySelectorAll(selector));
+  }
+  function make(tag, text, className) {
+    var node = doc.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (className) { node.className = className; }
+    return node;
+  }
+  function has(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key);
+  }
+
+  var data = { touchpoints: {} };
+  var dataNode = doc.getElementById("cjm-data");
+  if (dataNode) { data = JSON.parse(dataNode.textContent); }
+  var touchpoints = data.touchpoints || {};
+
+  /* theme: the page follows the reader's system unless the page or the
+     reader chose one; the button switches between light and dark */
+  var themeButton = doc.getElementById("theme-toggle");
+  var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function currentTheme() {
+    var chosen = root.getAttribute("data-theme");
+    if (chosen === "light" || chosen === "dark") { return chosen; }
+    return darkQuery && darkQuery.matches ? "dark" : "light";
+  }
+  function showTheme() {
+    if (!themeButton) { return; }
+    var dark = currentTheme() === "dark";
+    themeButton.setAttribute("aria-pressed", dark ? "true" : "false");
+    themeButton.textContent = dark ? "Light theme" : "Dark theme";
+  }
+  if (themeButton) {
+    themeButton.addEventListener("click", function () {
+      root.setAttribute("data-theme", currentTheme() === "dark" ? "light" : "dark");
+      showTheme();
+    });
+    if (darkQuery && darkQuery.addEventListener) { darkQuery.addEventListener("change", showTheme); }
+    showTheme();
+  }
+
+  /* lanes: every element with data-lane="X" (SVG lane groups, table
+     columns) follows the checkbox data-lane-toggle="X" */
+  function applyLane(box) {
+    var lane = box.getAttribute("data-lane-toggle");
+    all("[data-lane]").forEach(function (node) {
+      if (node.getAttribute("data-lane") === lane) { node.classList.toggle("is-off", !box.checked); }
+    });
+  }
+  all("input[data-lane-toggle]").forEach(function (box) {
+    box.addEventListener("change", function () { applyLane(box); });
+    applyLane(box);
+  });
+
+  /* persona filter: data-persona="id" belongs to one persona (a curve, a
+     card, a score); data-personas="a b" lists the personas of a step */
+  function applyPersona(pid) {
+    all("[data-persona]").forEach(function (node) {
+      node.classList.toggle("is-filtered", pid !== "" && node.getAttribute("data-persona") !== pid);
+    });
+    all("[data-personas]").forEach(function (node) {
+      var ids = (node.getAttribute("data-personas") || "").split(" ");
+      node.classList.toggle("is-filtered", pid !== "" && ids.indexOf(pid) < 0);
+    });
+  }
+  all("input[name='persona-filter']").forEach(function (radio) {
+    radio.addEventListener("change", function () { if (radio.checked) { applyPersona(radio.value); } });
+    if (radio.checked) { applyPersona(radio.value); }
+  });
+
+  /* touchpoint details: click (or Enter/Space) on anything with
+     data-touchpoint, in the SVG map or in the tables */
+  var panel = doc.getElementById("details");
+  var panelTitle = doc.getElementById("details-title");
+  var panelBody = doc.getElementById("details-body");
+  var closeButton = doc.getElementById("details-close");
+  var opener = null;
+
+  function clear(node) {
+    while (node.firstChild) { node.removeChild(node.firstChild); }
+  }
+  function safeHref(href) {
+    return typeof href === "string" && /^(https?:\/\/|mailto:)/i.test(href) ? href : null;
+  }
+  function fieldValue(field) {
+    var dd = make("dd");
+    if (typeof field.text === "string") { dd.textContent = field.text; }
+    if (field.items) {
+      var list = make("ul");
+      field.items.forEach(function (item) { list.appendChild(make("li", item)); });
+      dd.appendChild(list);
+    }
+    if (field.links) {
+      var links = make("ul");
+      field.links.forEach(function (item) {
+        var li = make("li");
+        var href = safeHref(item.href);
+        if (href) {
+          var a = make("a", item.text);
+          a.setAttribute("href", href);
+          a.setAttribute("rel", "noopener noreferrer");
+          li.appendChild(a);
+        } else {
+          li.textContent = item.text;
+        }
+        links.appendChild(li);
+      });
+      dd.appendChild(links);
+    }
+    return dd;
+  }
+  function select(id) {
+    all(".is-selected").forEach(function (node) { node.classList.remove("is-selected"); });
+    all("svg [data-touchpoint]").forEach(function (node) {
+      if (node.getAttribute("data-touchpoint") === id) { node.classList.add("is-selected"); }
+    });
+  }
+  function showDetails(id, from) {
+    if (!panel || !has(touchpoints, id)) { return; }
+    var tp = touchpoints[id];
+    panelTitle.textContent = tp.name;
+    clear(panelBody);
+    (tp.fields || []).forEach(function (field) {
+      panelBody.appendChild(make("dt", field.label));
+      panelBody.appendChild(fieldValue(field));
+    });
+    panel.hidden = false;
+    panel.setAttribute("data-showing", id);
+    opener = from || null;
+    select(id);
+  }
+  function hideDetails() {
+    if (!panel || panel.hidden) { return; }
+    panel.hidden = true;
+    panel.removeAttribute("data-showing");
+    select(null);
+    if (opener && opener.focus) { opener.focus(); }
+    opener = null;
+  }
+  function touchpointOf(target) {
+    return target && target.closest ? target.closest("[data-touchpoint]") : null;
+  }
+  /* the SVG's touchpoints become keyboard-reachable buttons */
+  all("svg [data-touchpoint]").forEach(function (node) {
+    node.setAttribute("tabindex", "0");
+    node.setAttribute("role", "button");
+    if (has(touchpoints, node.getAttribute("data-touchpoint"))) {
+      node.setAttribute("aria-label", "Details of " + touchpoints[node.getAttribute("data-touchpoint")].name);
+    }
+  });
+  doc.addEventListener("click", function (event) {
+    var node = touchpointOf(event.target);
+    if (node) { showDetails(node.getAttribute("data-touchpoint"), node); }
+  });
+  doc.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") { hideDetails(); return; }
+    var node = touchpointOf(event.target);
+    if (node && node.namespaceURI !== "http://www.w3.org/1999/xhtml" && (event.key === "Enter" || event.key === " ")) {
+      event.preventDefault();
+      showDetails(node.getAttribute("data-touchpoint"), node);
+    }
+  });
+  if (closeButton) { closeButton.addEventListener("click", hideDetails); }
+}());
