@@ -397,6 +397,9 @@ def _watch(request) -> int:
 # Commands that live in their own modules (src/cjm/commands/<name>.py), each
 # exposing register(app). Keep heavy imports inside the command functions.
 COMMAND_MODULES: tuple[str, ...] = (
+    "diff",
+    "interop",
+    "doctor",
     "fmt",
     "init",
 )

@@ -97,6 +97,7 @@ def by_name_or_code(key: str) -> Rule | None:
 def load_builtin_rules() -> dict[str, Rule]:
     """Import the rule modules (each registers itself) and return the registry."""
     from cjm.rules import journey  # noqa: F401
+    from cjm.rules import future  # noqa: F401
 
     return REGISTRY
 
