@@ -8,7 +8,6 @@ are escaped here. Links are allow-listed: only http, https and mailto survive.
 from __future__ import annotations
 
 import re
-from html import escape as _html_escape
 
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -26,25 +25,29 @@ def safe_url(url: str | None) -> str | None:
 
 
 # --- Markdown ------------------------------------------------------------------
-# Inline syntax, escaped wherever it appears. '$' because GitHub renders $…$ as
-# math; '<', '>' and '&' are HTML-escaped instead (raw HTML must stay text).
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
-# Syntax that only counts at the start of a line: lists, setext headings,
-# ordered lists ("1." / "1)").
-_MD_LINE_START = re.compile(r"^([-=])|^(\d+)([.)])")
+# Inline syntax, escaped wherever it appears: emphasis, code, links and images
+# ('(' and '!' are harmless once '[' and ']' are escaped), tables, strikethrough,
+# '#' (a heading's closing sequence eats trailing '#'s) and '$' (GitHub renders
+# $…$ as math). '<' and '>' are HTML-escaped (raw HTML must stay text), and '&'
+# where it could start an entity reference ("&amp;", "&#60;").
+_MD_INLINE = re.compile(r"([\\`*_\[\]#|~$])")
+_MD_ENTITY = re.compile(r"&(?=[#A-Za-z0-9])")
+# Syntax that only counts at the start of a line: lists ('-', '+', "1." and
+# "1)") and setext heading underlines ('=').
+_MD_LINE_START = re.compile(r"^([-+=])|^(\d+)([.)])")
 _NEWLINES = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 
 
 def md_text(text: object) -> str:
-    """Markdown inline text, on one line: no raw HTML (``<``, ``>``, ``&``
-    HTML-escaped), no emphasis, links, headings, lists, tables, code or math;
+    """Markdown inline text, on one line: no raw HTML (``<``, ``>`` and
+    entity-like ``&`` HTML-escaped), no emphasis, links, headings, lists, tables, code or math;
     line breaks become ``<br>``, so the text can sit in a heading, a list item
     or a table cell without breaking out of it. Leading and trailing spaces are
     dropped (they would make an indented code block)."""
     s = "" if text is None else str(text)
     lines = []
     for line in _NEWLINES.split(s):
-        line = _html_escape(line.strip(), quote=False)
+        line = _MD_ENTITY.sub("&amp;", line.strip()).replace("<", "&lt;").replace(">", "&gt;")
         line = _MD_INLINE.sub(r"\\\1", line)
         line = _MD_LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}",
                                   line)

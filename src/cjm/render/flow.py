@@ -1,0 +1,138 @@
+"""``-f flow`` (SVG through Graphviz) and ``-f dot`` (its DOT source): the
+touchpoints as a flow diagram.
+
+* One node per touchpoint, in one labelled cluster per stage, left to right.
+* Edges: the journey's sequence (``ResolvedMap.next_of``) as solid grey
+  arrows; explicit branches (a touchpoint's ``next:``) as dashed purple ones.
+* Fill: the touchpoint's emotion, averaged over its personas, on a diverging
+  red-grey-blue palette (red at the scale's low end, blue at its high end,
+  white when the step has no score).
+* Pain points: a red border and a "⚠ N pain points" line in the label.
+* Labels are HTML-like labels (bold names, wrapped lines), so every map
+  string is HTML-escaped; other attributes go through the ``graphviz``
+  package's quoting with backslashes escaped (``graphviz.escape``).
+
+The DOT text is deterministic (same map, same bytes). The SVG is drawn by
+the system's ``dot``; without it the render fails with exit code 3 and says
+how to install Graphviz.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from html import escape
+
+WRAP = 24  # characters per label line
+NEGATIVE, NEUTRAL, POSITIVE = (0xEF, 0x8A, 0x62), (0xF7, 0xF7, 0xF7), (0x67, 0xA9, 0xCF)
+NO_SCORE = "#ffffff"
+PAIN = "#b2182b"
+BRANCH = "#7a5195"
+SEQUENCE = "#777777"
+FONT = "Helvetica,Arial,sans-serif"
+DOT_MISSING = ("Graphviz 'dot' was not found: install it with `apt-get install graphviz` (Debian/Ubuntu), "
+               "`brew install graphviz` (macOS) or from https://graphviz.org/download/")
+
+
+def fill(value: float | None, low: int, high: int) -> str:
+    """The colour of a score: NEGATIVE at ``low``, NEUTRAL in the middle,
+    POSITIVE at ``high``, linear in between."""
+    if value is None or high <= low:
+        return NO_SCORE
+    t = max(-1.0, min(1.0, (2 * (value - low) / (high - low)) - 1))
+    end = POSITIVE if t > 0 else NEGATIVE
+    rgb = (round(n + (e - n) * abs(t)) for n, e in zip(NEUTRAL, end))
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _score(value: float) -> str:
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _html_lines(text: str, width: int = WRAP) -> str:
+    lines = textwrap.wrap(" ".join(text.split()), width, break_long_words=True, break_on_hyphens=True) or [""]
+    return "<BR/>".join(escape(line, quote=False) for line in lines)
+
+
+def _label(resolved, tp) -> str:
+    parts = [f"<B>{_html_lines(tp.name)}</B>"]
+    details = []
+    channel = resolved.channel_name(tp)
+    if channel:
+        details.append(channel)
+    average = resolved.emotion(tp)
+    if average is not None:
+        shown = _score(average)
+        details.append(f"emotion {'+' if average > 0 and resolved.scale.min < 0 else ''}{shown}")
+    if tp.feeling:
+        details.append(tp.feeling)
+    if details:
+        parts.append(f'<FONT POINT-SIZE="9" COLOR="#333333">{_html_lines(" · ".join(details), WRAP + 6)}</FONT>')
+    if tp.pain_points:
+        n = len(tp.pain_points)
+        parts.append(f'<FONT POINT-SIZE="9" COLOR="{PAIN}">⚠ {n} pain point{"s" if n != 1 else ""}</FONT>')
+    return "<" + "<BR/>".join(parts) + ">"
+
+
+def _legend(resolved) -> str:
+    scale = resolved.scale
+    low = escape(scale.low_label or str(scale.min), quote=False)
+    high = escape(scale.high_label or str(scale.max), quote=False)
+    return (f'<<B>{_html_lines(resolved.title, 80)}</B><BR/><FONT POINT-SIZE="9">fill: emotion, '
+            f'<FONT COLOR="#c0504d">■</FONT> {low} … <FONT COLOR="#3d85b8">■</FONT> {high} · '
+            f'red border: pain points · dashed arrows: branches</FONT>>')
+
+
+def to_dot(resolved, options=None) -> str:
+    """The flow diagram as deterministic DOT source."""
+    import graphviz
+
+    g = graphviz.Digraph("journey")
+    g.attr("graph", rankdir="LR", label=_legend(resolved), labelloc="t", labeljust="l", fontname=FONT,
+           fontsize="14", nodesep="0.25", ranksep="0.45", newrank="true", pad="0.2")
+    g.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11", color="#666666",
+           penwidth="1", margin="0.12,0.06")
+    g.attr("edge", color=SEQUENCE, arrowsize="0.7", penwidth="1.2")
+    low, high = resolved.scale.min, resolved.scale.max
+    present = set()
+    for i, stage in enumerate(resolved.stages, 1):
+        if not stage.touchpoints:
+            continue
+        with g.subgraph(name=f"cluster_{i}") as c:
+            c.attr(label=f"<<B>{i}. {_html_lines(stage.name, 40)}</B>>", style="rounded,filled", fillcolor="#f4f4f4",
+                   color="#cccccc", fontsize="12", margin="12")
+            for tp in stage.touchpoints:
+                present.add(tp.id)
+                attrs = {"fillcolor": fill(resolved.emotion(tp), low, high)}
+                if tp.pain_points:
+                    attrs.update(color=PAIN, penwidth="2.2")
+                c.node(tp.id, label=_label(resolved, tp), **attrs)
+    for _stage, tp in resolved.touchpoints():
+        for target in resolved.next_of(tp):
+            if target not in present:
+                continue  # a step left out by --persona
+            if tp.next:
+                g.edge(tp.id, target, color=BRANCH, style="dashed", penwidth="1.6")
+            else:
+                g.edge(tp.id, target)
+    return g.source
+
+
+def render(resolved, options) -> str:
+    """The flow diagram as SVG, drawn by Graphviz's ``dot``."""
+    from cjm.render import RenderError
+
+    dot = shutil.which("dot")
+    if dot is None:
+        raise RenderError(DOT_MISSING, exit_code=3)
+    source = to_dot(resolved, options)
+    try:
+        proc = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"Graphviz 'dot' failed: {exc}", exit_code=3) from exc
+    if proc.returncode != 0:
+        message = proc.stderr.decode("utf-8", "replace").strip() or f"exit code {proc.returncode}"
+        raise RenderError(f"Graphviz 'dot' failed: {message}", exit_code=3)
+    return proc.stdout.decode("utf-8")

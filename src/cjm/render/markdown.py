@@ -1,0 +1,151 @@
+"""``-f md``: the map as a Markdown document for GitHub and GitLab readers.
+
+The page (template ``markdown/map.md.j2``): title, goal and facts, the
+Mermaid ``journey`` (GitHub and GitLab draw it), persona summaries, one
+section per stage with a table of its touchpoints, then the pain points,
+opportunities, actions and KPIs.
+
+Markdown templates are not autoescaped: every map string goes through
+``md_text`` (prose, headings, list items) or ``md_cell`` (table cells), links
+through ``md_link`` (http, https and mailto only). The Mermaid block is
+escaped for Mermaid's grammar and sits in a code fence, where Markdown leaves
+it alone. This module prepares plain values; the template does the escaping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A face and a word for a score mapped onto 1..5 (as in the Mermaid journey).
+MOODS = {1: ("😣", "very negative"), 2: ("🙁", "negative"), 3: ("😐", "neutral"), 4: ("🙂", "positive"),
+         5: ("😄", "very positive")}
+MAP_TYPES = {"current-state": "Current state (as-is)", "future-state": "Future state (to-be)",
+             "day-in-the-life": "Day in the life", "service-blueprint": "Service blueprint"}
+MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
+STATUSES = {"idea": "💡 idea", "planned": "🗓️ planned", "in-progress": "🚧 in progress", "done": "✅ done",
+            "dropped": "⛔ dropped"}
+SEVERITIES = {"low": "low", "medium": "medium", "high": "**high**", "critical": "**critical**"}
+
+
+def number(value) -> str:
+    """A score or KPI value as written: 2, 0.5, 12.75 (no trailing .0)."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def signed(value, scale_min: int) -> str:
+    text = number(value)
+    return f"+{text}" if scale_min < 0 and value > 0 else text
+
+
+@dataclass
+class Mood:
+    who: str | None  # persona name; None when one score applies to everyone
+    face: str
+    word: str
+    score: str
+
+
+@dataclass
+class Row:
+    touchpoint: object
+    channel: str | None
+    moods: list[Mood] = field(default_factory=list)
+
+
+def _moods(resolved, tp) -> list[Mood]:
+    from cjm.interop.mermaid import to_mermaid_score
+
+    low, high = resolved.scale.min, resolved.scale.max
+
+    def mood(who, value) -> Mood:
+        face, word = MOODS[to_mermaid_score(value, low, high)]
+        return Mood(who, face, word, signed(value, low))
+
+    if tp.emotion is None:
+        return []
+    if not isinstance(tp.emotion, dict):
+        return [mood(None, tp.emotion)]
+    return [mood(p.name, resolved.emotion(tp, p.id)) for p in resolved.personas
+            if resolved.emotion(tp, p.id) is not None]
+
+
+def context(resolved, options) -> dict:
+    """What ``markdown/map.md.j2`` receives (raw map text: escape it there)."""
+    from cjm.render.mermaid import MERMAID_MAX_TEXT, journey_block
+
+    m = resolved.map
+    scale = m.scale
+    facts = [("Type", MAP_TYPES.get(m.type, m.type))]
+    for label, value in (("Industry", m.industry), ("Market", MARKETS.get(m.market or "")),
+                         ("Owner", m.owner), ("Last reviewed", m.reviewed.isoformat() if m.reviewed else None),
+                         ("Tags", ", ".join(m.tags) if m.tags else None)):
+        if value:
+            facts.append((label, value))
+    low = f"{signed(scale.min, scale.min)}" + (f" ({scale.low_label})" if scale.low_label else "")
+    high = f"{signed(scale.max, scale.min)}" + (f" ({scale.high_label})" if scale.high_label else "")
+    facts.append(("Emotion scale", f"{low} to {high}"))
+    if options.persona and resolved.personas:
+        facts.append(("Persona shown", resolved.personas[0].name))
+
+    stages = []
+    pain_rows, opportunity_rows = [], []
+    addressed_by: dict[str, list[str]] = {}
+    for action in m.actions:
+        for pid in action.addresses:
+            addressed_by.setdefault(pid, []).append(action.title)
+    pain_titles = {}
+    for stage in resolved.stages:
+        rows = []
+        for tp in stage.touchpoints:
+            rows.append(Row(tp, resolved.channel_name(tp), _moods(resolved, tp)))
+            for p in tp.pain_points:
+                pain_titles[p.id] = p.title
+                pain_rows.append((stage, tp, p))
+            for o in tp.opportunities:
+                opportunity_rows.append((stage, tp, o))
+        stages.append((stage, rows))
+    for _s, _tp, o in opportunity_rows:
+        for pid in o.addresses:
+            addressed_by.setdefault(pid, []).append(o.title)
+
+    block = journey_block(resolved)
+    return {
+        "map": m,
+        "resolved": resolved,
+        "source_name": resolved.source.replace("\\", "/").rsplit("/", 1)[-1],
+        "facts": facts,
+        "personas": resolved.personas,
+        "stages": stages,
+        "pain_points": pain_rows,
+        "addressed_by": addressed_by,
+        "pain_titles": pain_titles,
+        "opportunities": opportunity_rows,
+        "actions": m.actions,
+        "statuses": STATUSES,
+        "severities": SEVERITIES,
+        "kpis": list(resolved.kpis.values()),
+        "kpi_names": {k.id: k.name for k in resolved.kpis.values()},
+        "number": number,
+        "mermaid": block if len(block) <= MERMAID_MAX_TEXT else None,
+        "mermaid_chars": len(block),
+        "mermaid_max": MERMAID_MAX_TEXT,
+        "touchpoint_count": sum(len(rows) for _s, rows in stages),
+    }
+
+
+def render(resolved, options) -> str:
+    from cjm.render.templating import render_template
+
+    text = render_template("markdown/map.md.j2", options.template_dir, **context(resolved, options))
+    # One newline at the end, none doubled, whatever the template's blocks left.
+    lines = text.rstrip("\n").split("\n")
+    out: list[str] = []
+    for line in lines:
+        if line == "" and out and out[-1] == "":
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
