@@ -313,8 +313,33 @@ def test_future_state_improves_on_the_current_state(docs):
     old = {tp["id"]: tp["emotion"] for _s, tp in touchpoints(now)}
     for _s, tp in touchpoints(future):
         assert all(score >= old[tp["id"]][pid] for pid, score in tp["emotion"].items()), tp["id"]
-    # Actions carry over by id.
+    # Actions carry over by id, and name the current map's pain points they remove.
     assert {a["id"] for a in future["actions"]} & {a["id"] for a in now["actions"]}
+    removed = {p["id"] for p in pains(now)} - {p["id"] for p in pains(future)}
+    linked = {pid for a in future["actions"] for pid in a.get("addresses", [])}
+    assert len(removed & linked) >= 5
+
+
+def test_future_actions_may_address_only_the_improved_maps_pain_points(cjm, tmp_path):
+    """unknown-pain-point (CJM306) accepts, in a future map's actions, the pain
+    points of the map it `improves:`; a misspelt one, or one without
+    `improves:`, is still an error."""
+    shutil.copy(EXAMPLES / "ecommerce-current.yaml", tmp_path)
+    text = (EXAMPLES / "ecommerce-future.yaml").read_text(encoding="utf-8")
+    needle = "addresses: [hidden-shipping-cost, surprise-shipping]"
+    assert needle in text
+    (tmp_path / "future-typo.yaml").write_text(
+        text.replace(needle, "addresses: [hidden-shipping-cost, surprise-shiping]"), encoding="utf-8")
+    (tmp_path / "future-alone.yaml").write_text(text.replace("improves: ecommerce-current.yaml\n", ""),
+                                                encoding="utf-8")
+    proc = cjm("validate", "--level", "stale-review=off", "-f", "json", ".", cwd=tmp_path)
+    assert proc.returncode == 1
+    found = {(f["file"], f["code"], f["message"].split("unknown pain point ")[-1])
+             for f in json.loads(proc.stdout)["findings"]}
+    assert ("future-typo.yaml", "CJM306", "'surprise-shiping'") in found
+    assert ("future-alone.yaml", "CJM306", "'surprise-shipping'") in found
+    assert not [f for f in found if f[0] == "ecommerce-current.yaml"]
+    assert {f[1] for f in found} == {"CJM306"}
 
 
 def test_b2b_map_has_a_buying_committee_on_a_1_to_5_scale(docs):

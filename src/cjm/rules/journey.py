@@ -250,6 +250,9 @@ def unknown_touchpoint(ctx: RuleContext) -> Iterator[Yielded]:
 def unknown_pain_point(ctx: RuleContext) -> Iterator[Yielded]:
     """An action or opportunity addresses a pain point id that is not on the map.
 
+    A future-state map's actions may also address the pain points of the map
+    it `improves:` (the ones it removes; see dropped-pain-point, CJM320).
+
     Bad:
         actions:
           - id: one-page-checkout
@@ -264,11 +267,18 @@ def unknown_pain_point(ctx: RuleContext) -> Iterator[Yielded]:
     """
     m = ctx.model
     known = {p.id for _path, p in pain_points(m)}
+    for_actions = known
+    if m.improves:
+        from cjm.rules.future import improved_map
+
+        current, _shown, _why = improved_map(ctx)  # None: improves-not-found (CJM321) says why
+        if current is not None:
+            for_actions = known | {p.id for _path, p in pain_points(current)}
     for i, action in enumerate(m.actions):
         for j, pid in enumerate(action.addresses):
-            if pid not in known:
+            if pid not in for_actions:
                 yield ("actions", i, "addresses", j), f"action '{action.id}' addresses unknown pain point '{pid}'", \
-                    _suggest(pid, known)
+                    _suggest(pid, for_actions)
     for path, opp in opportunities(m):
         for j, pid in enumerate(opp.addresses):
             if pid not in known:
