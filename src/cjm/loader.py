@@ -8,14 +8,18 @@ and recording where every value sits.
 
 Every way a file can be broken becomes a ``Finding`` with a position; nothing
 here raises for bad input. Hostile input is bounded before the parser sees it:
-size, line length and nesting depth are checked on the raw text first, because
-the C composer recurses (a deep enough document crashes the process) and its
-parser is quadratic on deeply nested flow collections.
+size, control characters, line length, nesting depth and the number of values
+are checked on the raw text first, because the C composer recurses (a deep
+enough document crashes the process), its parser is quadratic on deeply nested
+flow collections, and every composed node costs about a kilobyte.
 """
 
 from __future__ import annotations
 
+import errno
+import gc
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -28,10 +32,17 @@ MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_LINE_CHARS = 50_000
 MAX_DEPTH = 64
 MAX_TEXT_DEPTH = 1_000  # a bound on nesting read off the raw text, before parsing
-MAX_NODES = 500_000  # after aliases are expanded: stops "billion laughs"
-MAX_INT_DIGITS = 100
+# Values in one document, counted before parsing (an upper bound read off the
+# text) and again after aliases are expanded (stops "billion laughs"). A
+# 2,000-touchpoint map has about 75,000; every value costs ~1 KB and ~10 µs
+# while loading, so this keeps any file within 256 MB and about a second.
+MAX_NODES = 200_000
+MAX_NUMBER_CHARS = 100
 
 _STD = "tag:yaml.org,2002:"
+_STR = _STD + "str"
+_SEQ = _STD + "seq"
+_MAP = _STD + "map"
 _PLAIN = "?plain"  # our marker for "plain scalar without explicit tag"
 
 _INT_RE = re.compile(r"[-+]?[0-9]+\Z")
@@ -43,9 +54,16 @@ _NAN_RE = re.compile(r"\.(nan|NaN|NAN)\Z")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
+_NUMBER_START = frozenset("0123456789+-.")
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-_PREFIX = re.compile(r"^[ ?-]*", re.M)
+# Indentation and block indicators at the start of a line: each unit is one
+# more level of nesting (or one more column) for the composer.
+_DEEP_LINE = re.compile(r"^(?: |[?:-] ){%d}" % MAX_TEXT_DEPTH, re.M)
+# Characters YAML 1.2 does not allow in a stream (tab, LF, CR and NEL are fine).
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_CONTROL_NAMES = {0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape",
+                  0x7F: "delete"}
 
 # Codes and names of loading problems (documented in the README).
 YAML_SYNTAX = ("CJM101", "yaml-syntax")
@@ -60,10 +78,12 @@ LOAD_CODES = {
     YAML_SYNTAX: "The file is not valid YAML.",
     DUPLICATE_KEY: "A mapping names the same key twice; YAML keeps only one of them.",
     ENCODING: "The file is not UTF-8 text, or holds NUL or control characters.",
-    FILE_LIMIT: "The file is too large, has a too long line, nests too deeply or expands too far.",
+    FILE_LIMIT: "The file is too large, has a too long line, nests too deeply, expands too far "
+                "or holds a number too large.",
     DOCUMENT_SHAPE: "The file is empty, holds several documents, or its top level is not a mapping.",
-    UNSUPPORTED_YAML: "Tags, complex keys or values that a journey map cannot hold.",
-    UNREADABLE: "The file could not be read (permissions, a folder, a broken link).",
+    UNSUPPORTED_YAML: "Tags, complex keys, merge keys, alias cycles, .nan or .inf: YAML that a journey map "
+                      "cannot hold.",
+    UNREADABLE: "The file could not be read (permissions, a folder, a broken or looping link).",
 }
 
 
@@ -96,69 +116,137 @@ def _offset_to_span(file: str, text: str, offset: int) -> Span:
     return Span(file, line, col)
 
 
+def _line_at(text: str, line: int) -> str:
+    """The 1-based ``line`` of ``text`` (empty past the end)."""
+    start = 0
+    for _ in range(line - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    end = text.find("\n", start)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def _describe_char(char: str) -> str:
+    code = ord(char)
+    name = _CONTROL_NAMES.get(code)
+    return f"U+{code:04X}, {name}" if name else f"U+{code:04X}"
+
+
 def decode(file: str, raw: bytes) -> tuple[str | None, list[Finding]]:
-    """Bytes to text: UTF-8 (a BOM is allowed), no NUL bytes."""
+    """Bytes to text: UTF-8 (a BOM is allowed), no NUL bytes, no control characters."""
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None, [_finding(ENCODING, "the file is UTF-32; cjm reads UTF-8 only", Span(file, 1, 1),
+                               "save the file as UTF-8")]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [_finding(ENCODING, "the file is UTF-16; cjm reads UTF-8 only", Span(file, 1, 1),
-                               "save the file as UTF-8")]
+                               "save the file as UTF-8 (in most editors: Save with encoding, UTF-8)")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         good = raw[: exc.start].decode("utf-8", "replace")
         span = _offset_to_span(file, good, len(good))
-        return None, [_finding(ENCODING, f"the file is not valid UTF-8: byte 0x{raw[exc.start]:02x} "
-                               f"cannot start or continue a character", span, "save the file as UTF-8")]
+        return None, [_finding(ENCODING, f"the file is not valid UTF-8: byte 0x{raw[exc.start]:02x} on line "
+                               f"{span.line} cannot start or continue a character (is it Latin-1 or Windows-1252?)",
+                               span, "save the file as UTF-8")]
     nul = text.find("\x00")
     if nul >= 0:
-        return None, [_finding(ENCODING, "the file holds a NUL byte; is it a binary file?",
-                               _offset_to_span(file, text, nul))]
+        span = _offset_to_span(file, text, nul)
+        return None, [_finding(ENCODING, f"the file holds a NUL byte on line {span.line}; is it a binary file, "
+                               "or saved as UTF-16?", span, "save the file as UTF-8 text")]
+    bad = _CONTROL.search(text)
+    if bad:
+        span = _offset_to_span(file, text, bad.start())
+        return None, [_finding(ENCODING, f"line {span.line} holds a control character ({_describe_char(bad.group())})"
+                               " that YAML does not allow", span,
+                               "delete it; such characters often come from copying out of a terminal or a PDF")]
     return text, []
 
 
 def _check_text_limits(file: str, text: str) -> Finding | None:
     """Cheap bounds on the raw text that keep the parser out of trouble."""
-    longest = max(map(len, text.splitlines()), default=0) if len(text) > MAX_LINE_CHARS else 0
-    if longest > MAX_LINE_CHARS:
-        for number, line in enumerate(text.splitlines(), 1):
-            if len(line) > MAX_LINE_CHARS:
-                return _finding(FILE_LIMIT, f"line {number} is {len(line):,} characters long; "
-                                f"cjm reads lines of at most {MAX_LINE_CHARS:,}", Span(file, number, 1))
     opens = text.count("[") + text.count("{")
     if opens > MAX_TEXT_DEPTH:
         steps = list(accumulate(map(_BRACKET_STEP.__getitem__, _BRACKETS.sub("", text))))
         if max(steps, default=0) > MAX_TEXT_DEPTH:
             nth = next(i for i, depth in enumerate(steps) if depth > MAX_TEXT_DEPTH)
             match = next(m for i, m in enumerate(re.finditer(r"[\[\]{}]", text)) if i == nth)
-            return _finding(FILE_LIMIT, f"flow collections nest more than {MAX_TEXT_DEPTH} deep",
-                            _offset_to_span(file, text, match.start()))
+            return _finding(FILE_LIMIT, f"[ ] and {{ }} brackets nest more than {MAX_TEXT_DEPTH:,} deep; "
+                            f"journey maps nest fewer than {MAX_DEPTH} levels",
+                            _offset_to_span(file, text, match.start()),
+                            "is a closing bracket missing?")
     if len(text) > MAX_TEXT_DEPTH:
-        widest = max(_PREFIX.finditer(text), key=lambda m: m.end() - m.start())
-        if widest.end() - widest.start() > MAX_TEXT_DEPTH:
-            return _finding(FILE_LIMIT, f"a line is indented more than {MAX_TEXT_DEPTH} columns",
-                            _offset_to_span(file, text, widest.start()))
+        deep = _DEEP_LINE.search(text)
+        if deep:
+            span = _offset_to_span(file, text, deep.start())
+            return _finding(FILE_LIMIT, f"line {span.line} is indented more than {MAX_TEXT_DEPTH:,} columns or list "
+                            f"levels; journey maps nest fewer than {MAX_DEPTH} levels", span)
+    if len(text) > MAX_LINE_CHARS:
+        for number, line in enumerate(text.split("\n"), 1):
+            if len(line) > MAX_LINE_CHARS:
+                return _finding(FILE_LIMIT, f"line {number} is {len(line):,} characters long; "
+                                f"cjm reads lines of at most {MAX_LINE_CHARS:,}", Span(file, number, 1),
+                                "break the text over several lines (a `>` folded block keeps it one paragraph)")
+    # Every value comes with a ':' (a key and its value), a '-' (a list item),
+    # a '?' (an explicit key) or a ',' '[' '{' (flow items, a key and its
+    # value in a flow mapping): an upper bound read off the text. Only when it
+    # is too high are the parser's events counted exactly.
+    if len(text) > MAX_NODES // 2:
+        bound = 1 + 2 * (text.count(":") + text.count(",") + text.count("{") + text.count("?")) \
+            + text.count("-") + text.count("[")
+        if bound > MAX_NODES:
+            exact = _count_nodes(text)
+            if exact is not None and exact > MAX_NODES:
+                return _finding(FILE_LIMIT, f"the file holds more than {MAX_NODES:,} values; "
+                                "split the map into several files", Span(file, 1, 1))
     return None
+
+
+def _count_nodes(text: str) -> int | None:
+    """The number of values in ``text``, counted on the parser's events
+    without building anything; None when the text does not parse (the real
+    parse then reports why)."""
+    from _ruamel_yaml import CParser
+    from ruamel.yaml.error import YAMLError
+
+    parser = CParser(text)
+    count = 0
+    try:
+        while True:
+            event = parser.get_event()
+            name = type(event).__name__
+            if name in ("ScalarEvent", "SequenceStartEvent", "MappingStartEvent", "AliasEvent"):
+                count += 1
+                if count > MAX_NODES:
+                    return count
+            elif name == "StreamEndEvent":
+                return count
+    except YAMLError:
+        return None
 
 
 def _parser_class():
     # Imported here so that `cjm --version` never loads the YAML stack.
-    from _ruamel_yaml import CParser, ScalarNode
-    from ruamel.yaml.resolver import BaseResolver
+    from _ruamel_yaml import CParser, ScalarNode, SequenceNode
 
-    class _Parser(CParser, BaseResolver):
+    class _Parser(CParser):
         """The C composer with a resolver that marks untagged plain scalars, so
         that we can apply YAML 1.2 core-schema rules ourselves (the libyaml
-        resolvers follow YAML 1.1, where `no` is false and `010` is octal)."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            BaseResolver.__init__(self)
+        resolvers follow YAML 1.1, where `no` is false and `010` is octal).
+        It never consults ruamel's resolver tables: they are process-wide."""
 
         def resolve(self, kind, value, implicit):
-            if kind is ScalarNode and implicit[0]:
-                return _PLAIN
-            return BaseResolver.resolve(self, kind, value, implicit)
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+        def descend_resolver(self, parent, index):
+            pass
+
+        def ascend_resolver(self):
+            pass
 
     return _Parser
 
@@ -178,31 +266,41 @@ def parse_text(file: str, text: str) -> Document:
         _PARSER = _parser_class()
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    # Composing and walking allocate one object per value and no cycles:
+    # the cyclic collector only slows that down (by about a third).
+    paused = gc.isenabled()
+    gc.disable()
     try:
-        node = _PARSER(text).get_single_node()
-    except MarkedYAMLError as exc:
-        doc.findings.append(_yaml_error(file, text, exc))
-        return doc
-    except YAMLError as exc:  # ReaderError: control characters, carries a position
-        position = getattr(exc, "position", None)
-        span = _offset_to_span(file, text, position) if isinstance(position, int) else Span(file, 1, 1)
-        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
-        doc.findings.append(_finding(ENCODING, f"{reason} (character {getattr(exc, 'character', '?')!r})", span))
-        return doc
-    if node is None:
-        doc.findings.append(_finding(DOCUMENT_SHAPE, "the file is empty; a map starts with `cjm: 1`",
-                                     Span(file, 1, 1)))
-        return doc
-    walker = _Walker(file)
-    try:
-        walker.size(node)
-        data = walker.build(node, (), 0)
-    except _Stop:
-        doc.findings.extend(walker.findings)
-        return doc
+        try:
+            node = _PARSER(text).get_single_node()
+        except MarkedYAMLError as exc:
+            doc.findings.append(_yaml_error(file, text, exc))
+            return doc
+        except YAMLError as exc:  # ReaderError: the characters were checked above; kept as a net
+            doc.findings.append(_reader_error(file, text, exc))
+            return doc
+        if node is None or (node.ctag.suffix == _PLAIN and node.value == ""):
+            doc.findings.append(_finding(DOCUMENT_SHAPE, "the file is empty; a map starts with `cjm: 1`",
+                                         Span(file, 1, 1)))
+            return doc
+        walker = _Walker(file)
+        try:
+            if "*" in text:  # only aliases can make the data bigger than the text
+                walker.size(node)
+            data = walker.build(node, (), 0)
+        except _Stop:
+            doc.findings.extend(walker.findings)
+            return doc
+        except RecursionError:
+            doc.findings.append(_finding(FILE_LIMIT, f"values nest more than {MAX_DEPTH} levels deep",
+                                         Span(file, 1, 1)))
+            return doc
+    finally:
+        if paused:
+            gc.enable()
     doc.findings.extend(walker.findings)
     if not isinstance(data, dict):
-        what = "a list" if isinstance(data, list) else f"a single value ({type(data).__name__})"
+        what = "a list" if isinstance(data, list) else "a single value"
         doc.findings.append(_finding(DOCUMENT_SHAPE, f"the top level is {what}; it must be a mapping "
                                      "that starts with `cjm: 1`", walker.index.span(())))
         return doc
@@ -219,8 +317,14 @@ def load_file(path: str, display: str | None = None, max_bytes: int = MAX_FILE_B
             raw = handle.read(max_bytes + 1)
     except OSError as exc:
         doc = Document(name)
-        doc.findings.append(_finding(UNREADABLE, f"cannot read the file: {exc.strerror or exc}",
-                                     Span(name, 1, 1)))
+        reason = (exc.strerror or str(exc)).lower()
+        if isinstance(exc, IsADirectoryError):
+            reason = "it is a folder"
+        elif exc.errno == errno.ELOOP:
+            reason = "it is a symbolic link that loops (too many levels of symbolic links)"
+        elif isinstance(exc, FileNotFoundError) and os.path.islink(path):
+            reason = f"it is a broken link to {os.readlink(path)}, which does not exist (no such file)"
+        doc.findings.append(_finding(UNREADABLE, f"cannot read the file: {reason}", Span(name, 1, 1)))
         return doc
     return load_bytes(name, raw, max_bytes)
 
@@ -228,7 +332,7 @@ def load_file(path: str, display: str | None = None, max_bytes: int = MAX_FILE_B
 def load_bytes(name: str, raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> Document:
     if len(raw) > max_bytes:
         doc = Document(name)
-        doc.findings.append(_finding(FILE_LIMIT, f"the file is larger than {max_bytes // (1024 * 1024)} MiB; "
+        doc.findings.append(_finding(FILE_LIMIT, f"the file is larger than {max_bytes / (1024 * 1024):g} MiB; "
                                      "split the map into several files", Span(name, 1, 1)))
         return doc
     text, problems = decode(name, raw)
@@ -239,29 +343,92 @@ def load_bytes(name: str, raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> Docume
     return parse_text(name, text)
 
 
+def _reader_error(file: str, text: str, exc) -> Finding:
+    position = getattr(exc, "position", None)
+    if isinstance(position, int):  # a byte offset into the UTF-8 text
+        chars = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        span = _offset_to_span(file, text, chars)
+    else:
+        span = Span(file, 1, 1)
+    reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+    return _finding(ENCODING, f"the YAML reader refused a character on line {span.line}: {reason}", span)
+
+
 def _yaml_error(file: str, text: str, exc) -> Finding:
+    """libyaml's messages, in words a map author understands."""
     mark = exc.problem_mark or exc.context_mark
     span = Span(file, mark.line + 1, mark.column + 1) if mark is not None else Span(file, 1, 1)
+    start = exc.context_mark
+    opened = f"line {start.line + 1}, column {start.column + 1}" if start is not None else "above"
     problem = (exc.problem or "").strip()
     context = (exc.context or "").strip()
+
+    def syntax(message: str, hint: str = "", where: Span = span) -> Finding:
+        return _finding(YAML_SYNTAX, message, where, hint)
+
     if "expected a single document" in context or "but found another document" in problem:
-        return _finding(DOCUMENT_SHAPE, "the file holds several YAML documents; put each map in its own file",
-                        span)
-    if "found character '\\t'" in problem or "tab character" in problem:
-        return _finding(YAML_SYNTAX, "a tab character is used for indentation; YAML needs spaces", span,
-                        "replace the tab with spaces")
+        return _finding(DOCUMENT_SHAPE, "the file holds several YAML documents (separated by `---`); "
+                        "put each map in its own file", span)
+    if "expected <document start>" in problem:
+        return _finding(DOCUMENT_SHAPE, "there is more after the end of the document (`...`); "
+                        "put each map in its own file", span)
+    if "cannot start any token" in problem or "tab character" in problem or "found character '\\t'" in problem:
+        line = _line_at(text, span.line)
+        char = line[span.column - 1] if 0 < span.column <= len(line) else ""
+        if char == "\t" or "\t" in problem:
+            return syntax("a tab character is used for indentation; YAML allows only spaces there",
+                          "replace the tab with spaces (two per level)")
+        shown = repr(char) if char else "this character"
+        return syntax(f"a plain value cannot start with {shown}", "put the value in quotes")
+    if "mapping values are not allowed" in problem:
+        return syntax("unexpected ':' here: a value that holds ': ' must be quoted, or this line is indented "
+                      "more than the key above it", 'put the value in quotes, e.g. title: "Step 1: sign up"')
+    if "undefined alias" in problem:
+        match = re.match(r"\*([^\s,\[\]{}]+)", _line_at(text, span.line)[span.column - 1:])
+        name = match.group(1) if match else "name"
+        return syntax(f"the alias *{name} refers to no anchor: nothing before it is marked &{name}",
+                      f"define the anchor (&{name}) before using the alias, or quote the text if '*' is meant "
+                      "literally")
+    if "end of stream" in problem and "quoted scalar" in context:
+        return syntax(f"the quoted text that starts at {opened} is never closed", "add the closing quote",
+                      Span(file, start.line + 1, start.column + 1) if start is not None else span)
+    if "expected ',' or ']'" in problem:
+        return syntax(f"the [ list ] opened at {opened} is not closed, or two of its items lack a ',' between them",
+                      "add the missing ']' or ','")
+    if "expected ',' or '}'" in problem:
+        return syntax(f"the {{ mapping }} opened at {opened} is not closed, or two of its entries lack a ',' "
+                      "between them", "add the missing '}' or ','")
+    if "expected '-' indicator" in problem:
+        return syntax("a list item was expected here: items of one list line up and start with '- '",
+                      "check the indentation of this line")
+    if "expected key" in problem:
+        return syntax(f"this line does not fit the mapping that starts at {opened}: keys of one mapping line up "
+                      "in the same column", "check the indentation of this line")
+    if "could not find expected ':'" in problem:
+        return syntax("a line is neither `key: value` nor a list item: a ':' is missing, or the indentation "
+                      "of a multi-line text is off", "add the ':', or quote the text")
+    if "unknown escape" in problem:
+        return syntax("unknown escape sequence (a backslash) in a double-quoted text",
+                      "write \\\\ for a backslash, or use single quotes")
     message = problem or context or "invalid YAML"
     if context and problem:
         message = f"{problem} ({context})"
-    if "undefined alias" in message:
-        return _finding(YAML_SYNTAX, message, span, "define the anchor (&name) before using the alias (*name)")
-    return _finding(YAML_SYNTAX, message, span)
+    return syntax(f"invalid YAML: {message}")
+
+
+def _tag_name(tag: str | None) -> str:
+    if tag and tag.startswith(_STD):
+        return "!!" + tag[len(_STD):]
+    return str(tag)
 
 
 class _Walker:
     """Turn composed nodes into plain data, recording positions and limits."""
 
     def __init__(self, file: str) -> None:
+        from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
+
+        self._scalar_cls, self._seq_cls, self._map_cls = ScalarNode, SequenceNode, MappingNode
         self.file = file
         self.index = PositionIndex(file)
         self.findings: list[Finding] = []
@@ -274,102 +441,113 @@ class _Walker:
         return Span(self.file, m.line + 1, m.column + 1, e.line + 1, e.column + 1)
 
     def _stop(self, which, message, node, hint="") -> None:
-        self.findings.append(_finding(which, message, self._span(node), hint))
+        span = self._span(node) if node is not None else Span(self.file, 1, 1)
+        self.findings.append(_finding(which, message, span, hint))
         raise _Stop
 
     def size(self, node, depth: int = 0) -> int:
         """How many values the node expands to once aliases are copied out;
         memoised per node, so a "billion laughs" costs only its own length."""
+        cls = type(node)
+        if cls is self._scalar_cls:
+            return 1
         key = id(node)
         known = self._sizes.get(key)
         if known is not None:
             return known
         if depth > MAX_DEPTH:
             self._stop(FILE_LIMIT, f"values nest more than {MAX_DEPTH} levels deep", node)
-        kind = type(node).__name__
-        if kind == "ScalarNode":
-            return 1
         if key in self._active:
-            self._stop(UNSUPPORTED_YAML, "an alias refers to a collection that contains it (a cycle)", node)
+            self._stop(UNSUPPORTED_YAML, "an alias refers to a list or mapping that contains it (a cycle)", node,
+                       "a value cannot contain itself: copy the values out instead")
         self._active.add(key)
-        if kind == "SequenceNode":
+        if cls is self._seq_cls:
             total = 1 + sum(self.size(child, depth + 1) for child in node.value)
         else:
             total = 1 + sum(self.size(k, depth + 1) + self.size(v, depth + 1) for k, v in node.value)
         self._active.discard(key)
         if total > MAX_NODES:
-            self._stop(FILE_LIMIT, f"the document expands to more than {MAX_NODES:,} values "
-                       "(an alias repeated too often?)", node)
+            self._stop(FILE_LIMIT, f"the aliases (*name) here expand to more than {MAX_NODES:,} values",
+                       node, "copy the values out instead of repeating an alias")
         self._sizes[key] = total
         return total
 
     def build(self, node, path: DocPath, depth: int) -> Any:
         s, e = node.start_mark, node.end_mark
         self.index.values[path] = (s.line, s.column, e.line, e.column)
-        if depth > MAX_DEPTH:
-            self._stop(FILE_LIMIT, f"values nest more than {MAX_DEPTH} levels deep", node)
-        kind = type(node).__name__
-        if kind == "ScalarNode":
+        cls = type(node)
+        if cls is self._scalar_cls:
             return self._scalar(node)
-        if kind == "SequenceNode":
-            self._check_tag(node, "seq")
-            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
-        self._check_tag(node, "map")
-        return self._mapping(node, path, depth)
+        if depth >= MAX_DEPTH:
+            self._stop(FILE_LIMIT, f"values nest more than {MAX_DEPTH} levels deep", node)
+        if cls is self._seq_cls:
+            self._check_tag(node, _SEQ)
+            depth += 1
+            return [self.build(child, path + (i,), depth) for i, child in enumerate(node.value)]
+        self._check_tag(node, _MAP)
+        return self._mapping(node, path, depth + 1)
 
     def _check_tag(self, node, expected: str) -> None:
-        tag = node.tag
-        if tag not in (_STD + expected, _PLAIN, None, "!"):
-            self._stop(UNSUPPORTED_YAML, f"unknown tag {tag}; journey maps use plain YAML without tags", node)
+        tag = node.ctag.suffix
+        if tag != expected and tag not in ("!", None):
+            self._stop(UNSUPPORTED_YAML, f"the tag {_tag_name(tag)} is not supported; journey maps use plain YAML "
+                       "without tags", node, "remove the tag")
 
     def _mapping(self, node, path: DocPath, depth: int) -> dict:
         result: dict[str, Any] = {}
-        first_seen: dict[str, Any] = {}
+        keys = self.index.keys
+        scalar_cls = self._scalar_cls
         for key_node, value_node in node.value:
-            if type(key_node).__name__ != "ScalarNode":
-                self._stop(UNSUPPORTED_YAML, "a key is a list or mapping; keys must be plain names", key_node)
-            if key_node.tag not in (_PLAIN, _STD + "str", _STD + "int"):
-                self._stop(UNSUPPORTED_YAML, f"unknown tag {key_node.tag} on a key", key_node)
+            if type(key_node) is not scalar_cls:
+                self._stop(UNSUPPORTED_YAML, "a key is a list or mapping; keys must be plain names", key_node,
+                           "use a plain name as the key")
+            tag = key_node.ctag.suffix
             name = key_node.value
-            if name in first_seen:
-                first = first_seen[name]
+            if tag not in (_PLAIN, _STR, _STD + "int"):
+                self._stop(UNSUPPORTED_YAML, f"the tag {_tag_name(tag)} on a key is not supported", key_node)
+            if name == "<<" and tag == _PLAIN:
+                self._stop(UNSUPPORTED_YAML, "merge keys (<<) are not part of YAML 1.2; journey maps do not use "
+                           "them", key_node, "write the keys out, or share personas and channels through a "
+                           "catalogue")
+            child = path + (name,)
+            if name in result:
+                first = keys[child]
                 self.findings.append(_finding(
                     DUPLICATE_KEY,
-                    f"duplicate key '{name}' (first defined at line {first.start_mark.line + 1}, "
-                    f"column {first.start_mark.column + 1}); YAML would keep only one",
+                    f"duplicate key '{name}' (first defined at line {first[0] + 1}, column {first[1] + 1}); "
+                    "YAML would keep only one",
                     self._span(key_node), "remove or rename one of them"))
                 continue
-            first_seen[name] = key_node
             ks, ke = key_node.start_mark, key_node.end_mark
-            child = path + (name,)
-            self.index.keys[child] = (ks.line, ks.column, ke.line, ke.column)
-            result[name] = self.build(value_node, child, depth + 1)
+            keys[child] = (ks.line, ks.column, ke.line, ke.column)
+            result[name] = self.build(value_node, child, depth)
         return result
 
     def _scalar(self, node) -> Any:
         value: str = node.value
-        tag = node.tag
+        tag = node.ctag.suffix
         if tag == _PLAIN:
             return self._plain(node, value)
-        if tag in (_STD + "str", "!"):
+        if tag == _STR or tag == "!":
             return value
         if tag == _STD + "int":
             out = self._plain(node, value)
             if isinstance(out, int) and not isinstance(out, bool):
                 return out
-            self._stop(UNSUPPORTED_YAML, f"!!int given a value that is not an integer: {value!r}", node)
+            self._stop(UNSUPPORTED_YAML, f"!!int given a value that is not an integer: {value[:40]!r}", node)
         if tag == _STD + "float":
             out = self._plain(node, value)
             if isinstance(out, (int, float)) and not isinstance(out, bool):
                 return float(out)
-            self._stop(UNSUPPORTED_YAML, f"!!float given a value that is not a number: {value!r}", node)
+            self._stop(UNSUPPORTED_YAML, f"!!float given a value that is not a number: {value[:40]!r}", node)
         if tag == _STD + "bool":
             if value in _TRUE or value in _FALSE:
                 return value in _TRUE
-            self._stop(UNSUPPORTED_YAML, f"!!bool given {value!r}; use true or false", node)
+            self._stop(UNSUPPORTED_YAML, f"!!bool given {value[:40]!r}; use true or false", node)
         if tag == _STD + "null":
             return None
-        self._stop(UNSUPPORTED_YAML, f"unknown tag {tag}; journey maps use plain YAML without tags", node)
+        self._stop(UNSUPPORTED_YAML, f"the tag {_tag_name(tag)} is not supported; journey maps use plain YAML "
+                   "without tags", node, "remove the tag; quote the value if it is text")
         return None  # unreachable
 
     def _plain(self, node, value: str) -> Any:
@@ -380,27 +558,28 @@ class _Walker:
             return True
         if value in _FALSE:
             return False
-        first = value[0]
-        if not (first.isdigit() or first in "+-."):
+        if value[0] not in _NUMBER_START:
             return value
-        try:
-            if _INT_RE.match(value):
-                if len(value.lstrip("+-")) > MAX_INT_DIGITS:
-                    self._stop(FILE_LIMIT, f"a number with {len(value)} digits is too large", node,
-                               "quote it if it is meant as text")
-                return int(value)
-            if _OCT_RE.match(value):
-                return int(value[2:], 8)
-            if _HEX_RE.match(value):
-                return int(value[2:], 16)
-            if _FLOAT_RE.match(value):
-                if len(value) > MAX_INT_DIGITS:
-                    self._stop(FILE_LIMIT, f"a number of {len(value)} characters is too long", node)
-                return float(value)
-            if _INF_RE.match(value):
-                return -math.inf if value.startswith("-") else math.inf
-            if _NAN_RE.match(value):
-                return math.nan
-        except ValueError:
-            self._stop(FILE_LIMIT, f"cannot read the number {value[:40]!r}", node)
+        if len(value) > MAX_NUMBER_CHARS and (_INT_RE.match(value) or _FLOAT_RE.match(value)
+                                              or _HEX_RE.match(value) or _OCT_RE.match(value)):
+            self._stop(FILE_LIMIT, f"a number of {len(value):,} digits is too large for a journey map", node,
+                       "quote it if it is meant as text")
+        if _INT_RE.match(value):
+            return int(value)
+        if _OCT_RE.match(value):
+            return int(value[2:], 8)
+        if _HEX_RE.match(value):
+            return int(value[2:], 16)
+        if _FLOAT_RE.match(value):
+            number = float(value)
+            if math.isinf(number):
+                self._stop(FILE_LIMIT, f"the number {value} is too large to represent", node,
+                           "quote it if it is meant as text")
+            return number
+        if _INF_RE.match(value):
+            self._stop(UNSUPPORTED_YAML, f"{value} (infinity) cannot be used in a journey map", node,
+                       "write a number, or quote it if it is meant as text")
+        if _NAN_RE.match(value):
+            self._stop(UNSUPPORTED_YAML, f"{value} (not a number) cannot be used in a journey map", node,
+                       "write a number, or quote it if it is meant as text")
         return value

@@ -20,7 +20,7 @@ from typing import Any
 
 from cjm.diagnostics import FileReport, Finding, Severity
 from cjm.locations import Span
-from cjm.project import ConfigError, Project, default_project, find_config, load_project, walk_yaml
+from cjm.project import ConfigError, Project, default_project, find_config, load_project, safe_resolve, walk_yaml
 
 STDIN = "-"
 PARALLEL_THRESHOLD = 48
@@ -132,7 +132,7 @@ def resolve_inputs(inputs: list[str], projects: ProjectCache, force_exclude: boo
     seen: set[Path] = set()
 
     def add(path: Path, explicit: bool) -> None:
-        resolved = path.resolve()
+        resolved = safe_resolve(path)
         if resolved in seen:
             return
         project = projects.for_path(resolved)
@@ -164,7 +164,7 @@ def resolve_inputs(inputs: list[str], projects: ProjectCache, force_exclude: boo
                 if Path(rel).name in ("cjm.yaml", "cjm.yml"):
                     continue
                 add(path / rel, False)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken or looping link: reading it says which
             add(path, not force_exclude)
         elif _GLOB_CHARS.search(item):
             matches = sorted(_glob.glob(item, recursive=True))
@@ -367,7 +367,7 @@ def validate(inputs: list[str], options: CheckOptions | None = None, config: Pat
             reports[c.report.file] = c.report
         catalog_paths |= {p.resolve() for p in source.project.catalog_files()}
 
-    todo = [s for s in sources if s.real is None or s.real.resolve() not in catalog_paths]
+    todo = [s for s in sources if s.real is None or safe_resolve(s.real) not in catalog_paths]
     results = _run(todo, indexes, levels_by_project, options, on_progress)
     for report in results:
         reports[report.file] = report

@@ -60,8 +60,17 @@ class Project:
         return self._maps
 
     def owns(self, path: Path) -> bool:
-        resolved = path.resolve()
-        return resolved in {p.resolve() for p in self.map_files()} | {p.resolve() for p in self.catalog_files()}
+        resolved = safe_resolve(path)
+        return resolved in {safe_resolve(p) for p in self.map_files()} | {safe_resolve(p) for p in self.catalog_files()}
+
+
+def safe_resolve(path: Path) -> Path:
+    """``path.resolve()``, except that a symlink loop stays where it is (Python
+    3.11 raises RuntimeError for it); reading it then reports the loop."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.parent.resolve() / path.name
 
 
 def walk_yaml(root: Path) -> list[str]:
@@ -103,8 +112,8 @@ def glob_to_regex(pattern: str) -> re.Pattern:
 
 def find_config(start: Path) -> Path | None:
     """The nearest cjm.yaml, or pyproject.toml with [tool.cjm], at or above ``start``."""
-    current = start.resolve()
-    if current.is_file():
+    current = safe_resolve(start)
+    if current.is_file() or current.is_symlink():
         current = current.parent
     for folder in (current, *current.parents):
         for name in CONFIG_NAMES:
