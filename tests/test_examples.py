@@ -109,6 +109,12 @@ def test_cjm_validate_text_output_says_all_good(cjm):
     assert not re.search(r"CJM\d{3}", proc.stdout + proc.stderr), proc.stdout
 
 
+def test_examples_are_in_the_canonical_layout(cjm):
+    """Users copy the examples: they should look like what `cjm fmt` writes."""
+    proc = cjm("fmt", "--check", "examples/", cwd=ROOT)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
 def test_validate_reports_the_right_kind_for_each_file(validate_json):
     _code, report, _stderr = validate_json
     kinds = {f["file"]: f["kind"] for f in report["files"]}
