@@ -21,6 +21,12 @@ def map_schema() -> dict[str, Any]:
     from cjm.model.journey import Catalog, JourneyMap
 
     core = TypeAdapter(JourneyMap | Catalog).json_schema(ref_template="#/$defs/{model}")
+    # Pick the branch by `kind` instead of "any of": validators and editors then
+    # report an error at its real place inside a map, not at the document root.
+    branches = core.pop("anyOf")
+    core["if"] = {"properties": {"kind": {"const": "catalog"}}, "required": ["kind"]}
+    core["then"] = branches[1]
+    core["else"] = branches[0]
     return {
         "$schema": SCHEMA_DRAFT,
         "$id": BASE_ID + SCHEMA_FILES["map"],
