@@ -17,8 +17,11 @@ nothing depends on time or randomness: the same map gives the same bytes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from markupsafe import Markup, escape
 
 from cjm.model.resolve import BLUEPRINT_LANES, LANES
 from cjm.render.text import safe_url
@@ -55,7 +58,7 @@ _ASCII_WIDTHS = (
 )
 # Segoe UI, San Francisco and DejaVu (Linux's usual fallback) run wider than
 # Arial: estimate on the generous side so that text never overflows a card.
-_SAFETY = 1.08
+_SAFETY = 1.06
 _BOLD = 1.07
 
 
@@ -91,17 +94,13 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
 
 # XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates;
-# YAML lets them through in double-quoted escapes. Replace them.
-_XML_BAD = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}
-_XML_BAD.update({0xFFFE: None, 0xFFFF: None})
+# YAML lets them through in double-quoted escapes. Drop them.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def clean(text: object) -> str:
     s = "" if text is None else str(text)
-    s = s.translate(_XML_BAD)
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in s):
-        s = "".join(c for c in s if not 0xD800 <= ord(c) <= 0xDFFF)
-    return s
+    return _XML_BAD.sub("", s) if _XML_BAD.search(s) else s
 
 
 ELLIPSIS = "\u2026"
@@ -164,12 +163,15 @@ def wrap(text: object, width: float, size: float, bold: bool = False, max_lines:
     return lines, False
 
 
+@lru_cache(maxsize=1 << 16)  # coordinates repeat across columns; a large map formats ~300k of them
 def _f(v: float) -> str:
     """Fixed one-decimal formatting, without a useless '.0'."""
     s = f"{v:.1f}"
-    if s.endswith(".0"):
+    if s[-2:] == ".0":
         s = s[:-2]
-    return "0" if s == "-0" else s
+        if s == "-0":
+            return "0"
+    return s
 
 
 def _num(v: float | int | None) -> str:
@@ -297,6 +299,61 @@ def _join(*parts: object) -> str:
     return "\n".join(clean(p) for p in parts if p)
 
 
+# --- markup for the many small parts ------------------------------------------
+# Cards and text blocks repeat thousands of times on a large map; writing them
+# here with markupsafe.escape is ~10x faster than a sandboxed template macro
+# per card. Every value that can come from the map goes through escape(); the
+# template receives the result as Markup and adds the document around it.
+def _text_svg(t: Text) -> str:
+    x = escape(t.x)
+    anchor = f' text-anchor="{escape(t.anchor)}"' if t.anchor != "start" else ""
+    spans = "".join(f'<tspan x="{x}" y="{escape(y)}">{escape(line)}</tspan>' for y, line in t.lines)
+    return f'<text class="{escape(t.cls)}" x="{x}"{anchor}>{spans}</text>'
+
+
+def _texts_svg(texts: list[Text]) -> Markup:
+    return Markup("".join(_text_svg(t) for t in texts))
+
+
+def _card_svg(cd: Card) -> str:
+    out = [f'<g class="{escape(cd.cls)}">']
+    if cd.title:
+        out.append(f"<title>{escape(cd.title)}</title>")
+    if cd.path:
+        out.append(f'<path class="cjm-shape" d="{escape(cd.path)}"/>')
+    else:
+        out.append(f'<rect class="cjm-shape" x="{cd.x}" y="{cd.y}" width="{cd.w}" height="{cd.h}" rx="8"/>')
+    for m in cd.marks:
+        out.append(f'<circle class="{escape(m["cls"])}" cx="{m["cx"]}" cy="{m["cy"]}" r="{m["r"]}"/>')
+        if m["label"]:
+            out.append(f'<text class="cjm-step-label" x="{m["cx"]}" y="{m["cy"]}" dy="3.6" '
+                       f'text-anchor="middle">{escape(m["label"])}</text>')
+    for tag in cd.tags:
+        out.append(f'<rect class="{escape(tag["cls"])}" x="{tag["x"]}" y="{tag["y"]}" width="{tag["w"]}" '
+                   f'height="{tag["h"]}" rx="7.5"/><text class="cjm-tag-label" x="{tag["tx"]}" '
+                   f'y="{tag["ty"]}">{escape(tag["label"])}</text>')
+    out.extend(_text_svg(t) for t in cd.texts)
+    for href, t in cd.links:
+        if href:
+            out.append(f'<a href="{escape(href)}">{_text_svg(t)}</a>')
+        else:
+            out.append(_text_svg(t))
+    out.append("</g>")
+    return "".join(out)
+
+
+def _feeling_svg(f: dict) -> str:
+    if f["pill"]:
+        return (f'<g class="{escape(f["cls"])}"><rect x="{f["px"]}" y="{f["py"]}" width="{f["pw"]}" height="15" '
+                f'rx="7.5"/><text x="{f["x"]}" y="{f["y"]}" text-anchor="middle">{escape(f["label"])}</text></g>')
+    return (f'<text class="{escape(f["cls"])}" x="{f["x"]}" y="{f["y"]}" '
+            f'text-anchor="middle">{escape(f["label"])}</text>')
+
+
+def _cards_svg(cards: list[Card]) -> Markup:
+    return Markup("\n".join(_card_svg(cd) for cd in cards))
+
+
 # --- layout --------------------------------------------------------------------
 @dataclass
 class Column:
@@ -421,7 +478,7 @@ class _Layout:
             if goal is not None:
                 goal.cls = "cjm-goal"
         if m.description:
-            block.add(m.description, 12.5, "cjm-muted", 17, max_lines=3, gap=4)
+            block.add(m.description, 12.5, "cjm-description", 17, max_lines=3, gap=4)
         # Legend: one swatch per persona, then the channel markers.
         legend: list[dict] = []
         y = block.y + 14
@@ -450,11 +507,21 @@ class _Layout:
         height = 0.0
         for si, stage in enumerate(self.r.stages):
             x0, x1 = self.stage_spans[si]
+            count = sum(1 for col in self.columns if col.stage == si and col.tp is not None)
+            count_label = f"{count} touchpoint{'' if count == 1 else 's'}" if count else ""
+            reserve = text_width(count_label, 10.5) + 12 if count_label else 0
             block = Block(x0 + GAP + 12, x1 - x0 - 2 * GAP - 24, top + 16)
-            block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
+            # the name keeps clear of the touchpoint count at the header's right
+            name = block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
+            if name is not None and reserve:
+                block.texts.remove(name)
+                block.y -= 19 * len(name.lines)
+                block.width -= reserve
+                block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
+                block.width += reserve
             if stage.goal:
                 block.add(stage.goal, 12, "cjm-stage-goal", 16, max_lines=4, gap=4)
-            heads.append({"stage": stage, "block": block, "x0": x0, "x1": x1, "si": si})
+            heads.append({"stage": stage, "block": block, "x0": x0, "x1": x1, "si": si, "count": count_label})
             height = max(height, block.y - top + 12)
         out = []
         for h in heads:
@@ -462,9 +529,9 @@ class _Layout:
             fill = _mix(accent, self.c["bg"], 0.14 if self.theme_name == "light" else 0.3)
             out.append({
                 "id": clean(h["stage"].id), "x": _f(h["x0"] + GAP / 2), "y": _f(top), "w": _f(h["x1"] - h["x0"] - GAP),
-                "h": _f(height), "fill": fill, "accent": accent, "texts": h["block"].texts,
+                "h": _f(height), "fill": fill, "accent": accent, "texts": _texts_svg(h["block"].texts),
                 "title": _join(h["stage"].name, h["stage"].goal) if h["block"].cut else None,
-                "count": sum(1 for col in self.columns if col.stage == h["si"] and col.tp is not None),
+                "count": h["count"], "count_x": _f(h["x1"] - GAP - 12), "count_y": _f(top + 16 + 13),
             })
         return out, height
 
@@ -612,7 +679,7 @@ class _Layout:
             parts.append(f"Actual {value(kpi.actual)}  \u00b7  target {value(kpi.target)}")
         block.add("  ".join(parts), 11.5, "cjm-kpi-value", 16, max_lines=2, gap=2)
         if kpi.source:
-            block.add(kpi.source, 10.5, "cjm-muted", 14, max_lines=2, gap=1)
+            block.add(kpi.source, 11, "cjm-muted", 14, max_lines=2, gap=1)
         status = "unknown"
         if kpi.actual is not None and kpi.target is not None:
             lower = kpi.direction == "lower-is-better"
@@ -652,6 +719,9 @@ class _Layout:
         n = len(series)
         spread = min(4.0, 28.0 / max(n, 1))
         curves = []
+        # " (feeling) at Step", escaped once per step rather than once per point
+        step_notes = [escape((f" ({clean(col.tp.feeling)})" if col.tp.feeling else "") + f" at {clean(col.tp.name)}")
+                      for col in steps]
         for k, (pid, values) in enumerate(series):
             color = r.colors.get(pid, c["accent"]) if pid else c["accent"]
             name = r.persona(pid).name if pid else "All customers"
@@ -659,6 +729,8 @@ class _Layout:
             runs: list[list[tuple[float, float]]] = []
             points = []
             prev = None
+            who = escape(clean(name))
+            fill = escape(color)
             for i, (col, v) in enumerate(zip(steps, values)):
                 if v is None:
                     prev = None
@@ -668,11 +740,11 @@ class _Layout:
                     runs.append([])
                 runs[-1].append(pt)
                 prev = i
-                feeling = f" ({clean(col.tp.feeling)})" if col.tp.feeling else ""
-                points.append({"cx": _f(pt[0]), "cy": _f(pt[1]),
-                               "title": f"{clean(name)}: {_signed(v, signed)}{feeling} at {clean(col.tp.name)}"})
+                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="4.5" fill="{fill}"><title>{who}: '
+                              f'{_signed(v, signed)}{step_notes[i]}</title></circle>')
             curves.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
-                           "paths": [_monotone_path(run) for run in runs if len(run) > 1], "points": points})
+                           "paths": [_monotone_path(run) for run in runs if len(run) > 1],
+                           "points": Markup("".join(points))})
         feelings = []
         for col in steps:
             tp = col.tp
@@ -689,7 +761,8 @@ class _Layout:
         height = plot_bottom - top + 56
         neutral_y = y_of(neutral)
         lane = {
-            "x0": _f(x0), "x1": _f(x1), "w": _f(x1 - x0), "ticks": ticks, "labels": labels, "curves": curves, "feelings": feelings,
+            "x0": _f(x0), "x1": _f(x1), "w": _f(x1 - x0), "ticks": ticks,
+            "labels": _texts_svg(labels), "curves": curves, "feelings": Markup("".join(map(_feeling_svg, feelings))),
             "tick_x": _f(PAD + LABEL_W - 14), "neutral_y": _f(neutral_y),
             "pos": {"y": _f(y_of(hi)), "h": _f(neutral_y - y_of(hi))},
             "neg": {"y": _f(neutral_y), "h": _f(y_of(lo) - neutral_y)},
@@ -722,9 +795,9 @@ class _Layout:
                 h = bottom - y + 10
             h = max(h, LANE_MIN_H)
             label, _cut = wrap(LANES[lane].upper(), LABEL_W - 28, 11, bold=True, max_lines=2)
-            lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": cards,
-                          "label": Text(_f(PAD + 12), [(_f(y + 22 + 14 * i), ln) for i, ln in enumerate(label)],
-                                        "cjm-lane-label"),
+            lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": _cards_svg(cards),
+                          "label": _texts_svg([Text(_f(PAD + 12), [(_f(y + 22 + 14 * i), ln) for i, ln in enumerate(label)],
+                                                      "cjm-lane-label")]),
                           "band": li % 2 == 1, "emotion": emotion if lane == "emotions" else None, "_y": y})
             y += h
         bottom = y
@@ -733,7 +806,7 @@ class _Layout:
         return {
             "width": _f(self.width), "height": _f(height), "font": FONT_STACK, "c": c, "theme": self.theme_name,
             "doc_title": self.doc_title(), "doc_desc": self.doc_desc(),
-            "header": head_texts, "legend": legend, "stages": stages,
+            "header": _texts_svg(head_texts), "legend": legend, "stages": stages,
             "stage_top": _f(top), "grid_top": _f(top + stage_h + 10), "grid_bottom": _f(bottom),
             "grid_left": _f(PAD), "label_x": _f(PAD), "label_w": _f(LABEL_W - GAP), "grid_x0": _f(PAD + LABEL_W),
             "grid_right": _f(self.grid_right), "grid_w": _f(self.grid_right - PAD - LABEL_W),
