@@ -62,16 +62,30 @@ def _write_output(text: str, out: Optional[Path], force: bool) -> None:
     err(f"wrote {out}")
 
 
-def _check_imported(text: str, name: str) -> None:
+def _project_index(output: Optional[Path]):
+    """The shared catalogues of the project the imported map will belong to."""
+    from cjm.cli import _config_error
+    from cjm.pipeline import ProjectCache, build_project_index
+    from cjm.project import ConfigError
+
+    where = (output.resolve().parent if output is not None and str(output) != "-" else Path.cwd())
+    try:
+        project = ProjectCache().for_path(where)
+        index, _checked = build_project_index(project, {}, None)
+    except ConfigError as exc:
+        raise _config_error(exc) from None
+    return index
+
+
+def _check_imported(text: str, name: str, index) -> None:
     """The imported map must pass ``cjm validate``: errors stop the import."""
     from cjm.cli import err, fail
     from cjm.diagnostics import Severity
     from cjm.loader import parse_text
     from cjm.pipeline import check_document
-    from cjm.rules import ProjectIndex
 
     doc = parse_text(name, text)
-    checked = check_document(doc, ProjectIndex(), {})
+    checked = check_document(doc, index, {})
     errors = [f for f in checked.report.findings if f.severity is Severity.ERROR]
     if errors:
         for f in errors:
@@ -155,8 +169,10 @@ def register(app: typer.Typer) -> None:
         except ImportProblem as exc:
             raise _import_problem(exc) from None
         fallback = Path(file).stem.replace("-", " ").replace("_", " ").strip().capitalize() if file != "-" else ""
-        yaml_text = dump_yaml(journey_to_map(journey, fallback or "Imported journey"))
-        _check_imported(yaml_text, str(output) if output else "<imported>")
+        index = _project_index(output)
+        yaml_text = dump_yaml(journey_to_map(journey, fallback or "Imported journey",
+                                             set(index.entries["persona"])))
+        _check_imported(yaml_text, str(output) if output else "<imported>", index)
         _write_output(yaml_text, output, force)
 
     @import_app.command("csv")
@@ -179,14 +195,16 @@ def register(app: typer.Typer) -> None:
         chosen_scale = _parse_scale(scale)
         text, name = _read_input(file)
         fallback = Path(file).stem.replace("-", " ").replace("_", " ").strip().capitalize() if file != "-" else ""
+        index = _project_index(output)
+        catalog = {kind: set(entries) for kind, entries in index.entries.items()}
         try:
-            data, warnings = import_csv(text, name, title or fallback or None, chosen_scale, excel_safe)
+            data, warnings = import_csv(text, name, title or fallback or None, chosen_scale, excel_safe, catalog)
         except ImportProblem as exc:
             raise _import_problem(exc) from None
         for w in warnings:
             err(f"[yellow]warning[/]: {w}")
         yaml_text = dump_yaml(data)
-        _check_imported(yaml_text, str(output) if output else "<imported>")
+        _check_imported(yaml_text, str(output) if output else "<imported>", index)
         _write_output(yaml_text, output, force)
 
     @export_app.command("mermaid")

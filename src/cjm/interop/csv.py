@@ -24,6 +24,10 @@ per persona of the map):
 ``description``     the touchpoint's description
 ==================  ==========================================================
 
+Personas (from the ``emotion:<id>`` and ``personas`` columns) and channels are
+defined in the imported map with their id as name, unless the project's
+catalogues define them (then the map refers to them by id).
+
 Lists are one item per line inside the cell (spreadsheets show line breaks);
 a line break inside one thought or title becomes a space on export. What a map
 holds beyond these columns (KPIs, actions, persona details, lanes, what a pain
@@ -159,10 +163,15 @@ def _items(cell: str, what: str, ids: IdMaker, file: str, line: int, column: int
 
 
 def import_csv(text: str, file: str = "<csv>", title: str | None = None,
-               scale: tuple[int, int] | None = None, excel_unescape_cells: bool = True
-               ) -> tuple[dict[str, Any], list[str]]:
+               scale: tuple[int, int] | None = None, excel_unescape_cells: bool = True,
+               catalog: dict[str, set[str]] | None = None) -> tuple[dict[str, Any], list[str]]:
     """CSV text -> (map as plain dicts in the model's key order, warnings).
-    Raises ``ImportProblem`` with the row's line and the cell's column."""
+    Raises ``ImportProblem`` with the row's line and the cell's column.
+
+    Personas and channels the rows name are defined in the map (named by their
+    id), unless ``catalog`` (kind -> ids of the project's catalogues) has them:
+    then the map refers to them by id."""
+    catalog = catalog or {}
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
@@ -286,7 +295,13 @@ def import_csv(text: str, file: str = "<csv>", title: str | None = None,
         data["scale"] = {"min": scale[0], "max": scale[1]}
     personas = list(dict.fromkeys(used_personas))
     if personas:
-        data["personas"] = [{"id": pid, "name": pid} for pid in personas]
+        data["personas"] = [pid if pid in catalog.get("persona", ()) else {"id": pid, "name": pid}
+                            for pid in personas]
+    channels = list(dict.fromkeys(tp["channel"] for st in stages.values() for tp in st["touchpoints"]
+                                  if "channel" in tp))
+    local = [c for c in channels if c not in catalog.get("channel", ())]
+    if local:
+        data["channels"] = [{"id": c, "name": c} for c in local]
     data["stages"] = list(stages.values())
     return data, warnings
 

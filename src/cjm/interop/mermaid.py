@@ -289,9 +289,11 @@ def parse_journey(text: str, file: str = "<mermaid>") -> Journey:
     return journey
 
 
-def journey_to_map(journey: Journey, fallback_title: str = "Imported journey") -> dict[str, Any]:
-    """A Mermaid journey as a map: plain dicts in the model's key order, on a 1..5 scale."""
-    persona_ids = IdMaker()
+def journey_to_map(journey: Journey, fallback_title: str = "Imported journey",
+                   taken_persona_ids: set[str] | None = None) -> dict[str, Any]:
+    """A Mermaid journey as a map: plain dicts in the model's key order, on a
+    1..5 scale. Persona ids avoid ``taken_persona_ids`` (the project's catalogue)."""
+    persona_ids = IdMaker(taken_persona_ids)
     personas: dict[str, str] = {}  # actor name -> id, in order of first appearance
     for section in journey.sections:
         for task in section.tasks:
