@@ -9,8 +9,9 @@ touchpoints as a flow diagram.
   white when the step has no score).
 * Pain points: a red border and a "⚠ N pain points" line in the label.
 * Labels are HTML-like labels (bold names, wrapped lines), so every map
-  string is HTML-escaped; other attributes go through the ``graphviz``
-  package's quoting with backslashes escaped (``graphviz.escape``).
+  string is HTML-escaped and backslashes stay literal; node ids (slugs) go
+  through the ``graphviz`` package's quoting. No other attribute holds map
+  text.
 
 The DOT text is deterministic (same map, same bytes). The SVG is drawn by
 the system's ``dot``; without it the render fails with exit code 3 and says
@@ -109,8 +110,12 @@ def to_dot(resolved, options=None) -> str:
                 if tp.pain_points:
                     attrs.update(color=PAIN, penwidth="2.2")
                 c.node(tp.id, label=_label(resolved, tp), **attrs)
-    for _stage, tp in resolved.touchpoints():
-        for target in resolved.next_of(tp):
+    steps = [tp for _stage, tp in resolved.touchpoints()]
+    for i, tp in enumerate(steps):
+        # ResolvedMap.next_of's rule (explicit branches, else the following
+        # step), without its per-call scan of the whole map: 2,000 steps.
+        targets = tp.next or [t.id for t in steps[i + 1:i + 2]]
+        for target in targets:
             if target not in present:
                 continue  # a step left out by --persona
             if tp.next:
