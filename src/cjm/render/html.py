@@ -195,6 +195,10 @@ class _View:
                 self.addressed_by.setdefault(pid, []).append(a.title)
 
     # names
+    @staticmethod
+    def links(items) -> list[dict[str, str | None]]:
+        return [link(item) for item in items]
+
     def kpi_name(self, kid: str) -> str:
         kpi = self.r.kpis.get(kid)
         return kpi.name if kpi else kid
@@ -292,6 +296,13 @@ class _View:
         }
 
     # the tables
+    def channel_rows(self) -> list[dict[str, Any]]:
+        counts: dict[str, int] = {}
+        for _s, tp in self.r.touchpoints():
+            if tp.channel:
+                counts[tp.channel] = counts.get(tp.channel, 0) + 1
+        return [{"channel": c, "steps": counts.get(cid, 0)} for cid, c in self.r.channels.items()]
+
     def kpi_rows(self) -> list[dict[str, Any]]:
         used: dict[str, list[str]] = {}
         for stage in self.r.stages:
@@ -364,6 +375,7 @@ def render(resolved, options) -> str:
                    "lists": _persona_lists(p), "sources": [link(s) for s in p.sources]} for p in resolved.personas],
         lanes=[(lane, LANES[lane]) for lane in view.lanes],
         columns=[(lane, COLUMN_LABELS[lane]) for lane in view.lanes],
+        channel_rows=view.channel_rows(),
         kpi_rows=view.kpi_rows(),
         pain_rows=view.pain_rows(),
         opportunity_rows=view.opportunity_rows(),

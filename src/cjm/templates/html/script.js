@@ -77,6 +77,17 @@
     if (radio.checked) { applyPersona(radio.value); }
   });
 
+  /* the map at its own size (scrolling) or fitted to the page's width */
+  var fitButton = doc.getElementById("map-fit");
+  var frame = doc.querySelector(".map-frame");
+  if (fitButton && frame) {
+    fitButton.addEventListener("click", function () {
+      var fit = !frame.classList.contains("fit");
+      frame.classList.toggle("fit", fit);
+      fitButton.setAttribute("aria-pressed", fit ? "true" : "false");
+    });
+  }
+
   /* touchpoint details: click (or Enter/Space) on anything with
      data-touchpoint, in the SVG map or in the tables */
   var panel = doc.getElementById("details");
