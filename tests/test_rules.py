@@ -299,3 +299,12 @@ def test_project_rule_levels_from_config(tmp_path):
     assert by_code.get("CJM302") is Severity.WARNING
     assert "CJM303" not in by_code
     assert not result.failed  # only warnings left, and the fail level is error
+
+
+def test_project_duplicate_within_one_catalogue_is_reported_once(tmp_path):
+    root = _project(tmp_path)
+    (root / "shared" / "personas.yaml").write_text(CATALOG.format(pid="shopper").replace(
+        "kpis:\n", "  - id: web\n    name: Web again\nkpis:\n"))
+    result = _run(root)
+    dups = [(str(f.span), f.message) for f in result.findings if f.code == "CJM301"]
+    assert dups == [("shared/personas.yaml:10:9", "'web' is defined twice in channels")], dups
