@@ -312,6 +312,8 @@ def build_project_index(project: Project, levels: dict[str, str], today) -> tupl
                 entries = index.entries[kind]
                 if item.id in entries:
                     first = entries[item.id]
+                    if first.file == doc.file:
+                        continue  # twice in one catalogue: CJM301 itself reports that, once
                     result.report.findings.append(Finding(
                         "CJM301", "duplicate-id", Severity.ERROR,
                         f"{kind} '{item.id}' is also defined in {first.file}",
