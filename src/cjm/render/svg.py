@@ -423,6 +423,19 @@ def _bubble(x: float, y: float, w: float, h: float, r: float = 10, tail: float =
 TYPE_NAMES = {"current-state": "Current state", "future-state": "Future state",
               "day-in-the-life": "Day in the life", "service-blueprint": "Service blueprint"}
 MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
+# What each lane holds, in a few words under its label.
+LANE_HINTS = {
+    "actions": "What the customer does",
+    "touchpoints": "Where they meet us, and through which channel",
+    "thoughts": "What they think and ask",
+    "pain_points": "What gets in their way",
+    "opportunities": "What we could do about it",
+    "kpis": "How we know it works, per stage",
+    "frontstage": "What staff do in view of the customer",
+    "backstage": "What staff do out of view",
+    "support": "Systems and processes behind the step",
+    "policy": "Rules that shape the step",
+}
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 EXPECTATION = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
 
@@ -487,7 +500,11 @@ class _Layout:
         if not items and "emotions" in self.lanes:
             items = [(None, "All customers", c["accent"])]
         entries = [("persona", name, color) for _pid, name, color in items]
-        entries += [("online", "online channel", c["online"]), ("offline", "offline channel", c["offline"])]
+        if "touchpoints" in self.lanes:
+            modes = {self.r.mode(tp) for _s, tp in self.r.touchpoints()}
+            entries += [(m, f"{m} channel", c[m]) for m in ("online", "offline") if m in modes]
+        if "kpis" in self.lanes:
+            entries += [("kpi-ok", "KPI on target", c["good"]), ("kpi-off", "KPI off target", c["bad"])]
         for kind, name, color in entries:
             label = wrap(name, 240, 12.5, max_lines=1)[0]
             label_text = label[0] if label else ""
@@ -793,11 +810,16 @@ class _Layout:
                         bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in got))
                     cards.extend(got)
                 h = bottom - y + 10
-            h = max(h, LANE_MIN_H)
-            label, _cut = wrap(LANES[lane].upper(), LABEL_W - 28, 11, bold=True, max_lines=2)
+            label_block = Block(PAD + 12, LABEL_W - 28, y + 12)
+            # letter-spacing 0.04em on the uppercase label: measure it a little wider
+            label_block.width -= 8
+            label_block.add(LANES[lane].upper(), 11, "cjm-lane-label", 14, bold=True, max_lines=2)
+            label_block.width += 8
+            if lane in LANE_HINTS:
+                label_block.add(LANE_HINTS[lane], 10.5, "cjm-lane-hint", 14, max_lines=3, gap=3)
+            h = max(h, LANE_MIN_H, label_block.y - y + 10) if lane != "emotions" else h
             lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": _cards_svg(cards),
-                          "label": _texts_svg([Text(_f(PAD + 12), [(_f(y + 22 + 14 * i), ln) for i, ln in enumerate(label)],
-                                                      "cjm-lane-label")]),
+                          "label": _texts_svg(label_block.texts),
                           "band": li % 2 == 1, "emotion": emotion if lane == "emotions" else None, "_y": y})
             y += h
         bottom = y
