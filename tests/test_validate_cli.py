@@ -230,6 +230,11 @@ def test_schema_errors_cannot_be_switched_off(cjm, tmp_path):
     ("# cjm: disable-file emotion-out-of-scale\n" + BAD, True),
     (BAD + "# cjm: disable-file CJM307, missing-goal\n", True),
     ("# cjm: disable-file missing-goal\n" + BAD, False),
+    # Map text that looks like a comment is text, not a suppression.
+    (BAD.replace("name: Cart", "name: 'Cart # cjm: disable-next-line'"), False),
+    (BAD.replace("name: Cart", 'name: "Cart # cjm: disable-file"'), False),
+    (BAD.replace("        name: Cart\n", "        description: |\n          # cjm: disable-file\n        name: Cart\n"), False),
+    (BAD.replace("{sam: 9}", "{sam: 9}  # note: 'quoted' # cjm: disable-line CJM307"), True),
 ])
 def test_inline_suppression(text, silenced):
     # In-process (the pipeline filters suppressions in one place); the CLI path
