@@ -111,9 +111,12 @@ class ResolvedMap:
         """Explicit branches, else the following touchpoint (none after the last)."""
         if tp.next:
             return list(tp.next)
-        order = [t.id for _s, t in self.touchpoints()]
-        i = order.index(tp.id)
-        return [order[i + 1]] if i + 1 < len(order) else []
+        following = self.__dict__.get("_following")
+        if following is None:  # computed once: renderers ask for every step
+            order = [t.id for _s, t in self.touchpoints()]
+            following = {a: b for a, b in zip(order, order[1:])}
+            self.__dict__["_following"] = following
+        return [following[tp.id]] if tp.id in following else []
 
     def pain_points(self):
         return [(s, tp, p) for s, tp in self.touchpoints() for p in tp.pain_points]
