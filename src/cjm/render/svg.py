@@ -134,7 +134,12 @@ def wrap(text: object, width: float, size: float, bold: bool = False, max_lines:
     them collapsed anyway). Past ``max_lines`` the last line ends with an
     ellipsis.
     """
-    s = clean(text)
+    lines, cut = _wrap(clean(text), width, size, bold, max_lines)
+    return list(lines), cut
+
+
+@lru_cache(maxsize=4096)  # channel names, feelings, repeated labels: wrapped once
+def _wrap(s: str, width: float, size: float, bold: bool, max_lines: int) -> tuple[tuple[str, ...], bool]:
     space = 0.278 * size * _SAFETY * (_BOLD if bold else 1.0)
     lines: list[str] = []
     for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
@@ -159,8 +164,8 @@ def wrap(text: object, width: float, size: float, bold: bool = False, max_lines:
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = _ellipsize(lines[-1], width, size, bold)
-        return lines, True
-    return lines, False
+        return tuple(lines), True
+    return tuple(lines), False
 
 
 @lru_cache(maxsize=1 << 16)  # coordinates repeat across columns; a large map formats ~300k of them
@@ -305,9 +310,9 @@ def _join(*parts: object) -> str:
 # per card. Every value that can come from the map goes through escape(); the
 # template receives the result as Markup and adds the document around it.
 def _text_svg(t: Text) -> str:
-    x = escape(t.x)
+    x = t.x  # coordinates are numbers formatted by _f, never map text
     anchor = f' text-anchor="{escape(t.anchor)}"' if t.anchor != "start" else ""
-    spans = "".join(f'<tspan x="{x}" y="{escape(y)}">{escape(line)}</tspan>' for y, line in t.lines)
+    spans = "".join(f'<tspan x="{x}" y="{y}">{escape(line)}</tspan>' for y, line in t.lines)
     return f'<text class="{escape(t.cls)}" x="{x}"{anchor}>{spans}</text>'
 
 
