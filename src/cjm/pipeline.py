@@ -202,7 +202,7 @@ def check_document(doc, project_index, levels: dict[str, str], today=None) -> Ch
         if model is not None:
             report.kind = model.kind
             report.findings.extend(run_domain_rules(doc.file, model, doc.index, project_index, today))
-    report.findings = apply_policy(report.findings, doc.text, levels)
+    report.findings = apply_policy(report.findings, doc.text, levels, doc.index)
     return CheckedFile(report, model)
 
 
@@ -242,17 +242,42 @@ def run_domain_rules(file: str, model, index, project_index, today=None) -> list
 _SUPPRESS = re.compile(r"#\s*cjm:\s*(disable-line|disable-next-line|disable-file)\b[ \t]*([A-Za-z0-9_,\- \t]*)")
 
 
-def suppressions(text: str) -> tuple[dict[int, set[str]], set[str]]:
+# Line breaks as YAML (and so the loader's line numbers) count them.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _scalar_spans(index) -> list[tuple[int, int, int, int]]:
+    """0-based (line, col, end line, end col) of every scalar and key in a
+    document: a ``#`` inside one is text, not a comment."""
+    parents = {path[:-1] for path in index.values if path}
+    spans = [span for path, span in index.values.items() if path not in parents]
+    return spans + list(index.keys.values())
+
+
+def suppressions(text: str, index=None) -> tuple[dict[int, set[str]], set[str]]:
     """Line -> rule names/codes silenced there, and those silenced file-wide.
-    An empty list silences every rule (``all``)."""
+    An empty list silences every rule (``all``). Only real comments count: a
+    ``#`` must start the line or follow a blank, and, when the document's
+    position ``index`` is given, must not lie inside a value (map text such as
+    ``title: "a # cjm: disable-file"`` must not switch checks off)."""
     by_line: dict[int, set[str]] = {}
     whole: set[str] = set()
     if "cjm:" not in text or "disable" not in text:
         return by_line, whole
-    for number, line in enumerate(text.splitlines(), 1):
+    spans = None
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
         if "#" not in line:
             continue
         for match in _SUPPRESS.finditer(line):
+            col = match.start()
+            if col > 0 and line[col - 1] not in " \t":
+                continue
+            if index is not None:
+                if spans is None:
+                    spans = _scalar_spans(index)
+                where = (number - 1, col)
+                if any((sl, sc) <= where < (el, ec) for sl, sc, el, ec in spans):
+                    continue
             names = {n.strip().lower() for n in re.split(r"[,\s]+", match.group(2)) if n.strip()} or {"all"}
             if match.group(1) == "disable-file":
                 whole |= names
@@ -262,8 +287,8 @@ def suppressions(text: str) -> tuple[dict[int, set[str]], set[str]]:
     return by_line, whole
 
 
-def apply_policy(findings: list[Finding], text: str, levels: dict[str, str]) -> list[Finding]:
-    by_line, whole = suppressions(text)
+def apply_policy(findings: list[Finding], text: str, levels: dict[str, str], index=None) -> list[Finding]:
+    by_line, whole = suppressions(text, index)
     out = []
     for f in findings:
         # Only domain rules can be silenced or re-levelled: a document that
@@ -320,7 +345,7 @@ def build_project_index(project: Project, levels: dict[str, str], today) -> tupl
                         doc.index.span((key, i, "id")), f"{key}[{i}].id", "keep one definition"))
                 else:
                     entries[item.id] = CatalogEntry(kind, item.id, item, doc.file, (key, i))
-        result.report.findings = apply_policy(result.report.findings, doc.text, levels)
+        result.report.findings = apply_policy(result.report.findings, doc.text, levels, doc.index)
     return index, checked
 
 
