@@ -331,18 +331,30 @@ _SUMMARY_WORDS = (
     ("touchpoints_removed", "touchpoint removed", "touchpoints removed"),
     ("touchpoints_moved", "touchpoint moved", "touchpoints moved"),
     ("touchpoints_renamed", "touchpoint renamed", "touchpoints renamed"),
+    ("touchpoints_changed", "touchpoint detail changed", "touchpoint details changed"),
     ("emotions_better", "emotion better", "emotions better"),
     ("emotions_worse", "emotion worse", "emotions worse"),
+    ("emotions_added", "emotion added", "emotions added"),
+    ("emotions_removed", "emotion removed", "emotions removed"),
     ("pain_points_opened", "pain point opened", "pain points opened"),
     ("pain_points_closed", "pain point closed", "pain points closed"),
+    ("pain_points_changed", "pain point changed", "pain points changed"),
     ("opportunities_added", "opportunity added", "opportunities added"),
+    ("opportunities_removed", "opportunity removed", "opportunities removed"),
     ("actions_added", "action added", "actions added"),
+    ("actions_removed", "action removed", "actions removed"),
     ("actions_status_changed", "action status changed", "action statuses changed"),
     ("kpis_changed", "KPI value changed", "KPI values changed"),
+    ("kpis_added", "KPI added", "KPIs added"),
+    ("kpis_removed", "KPI removed", "KPIs removed"),
+    ("stages_reordered", "stage order changed", "stage orders changed"),
+    ("stages_renamed", "stage renamed", "stages renamed"),
     ("stages_added", "stage added", "stages added"),
     ("stages_removed", "stage removed", "stages removed"),
     ("personas_added", "persona added", "personas added"),
     ("personas_removed", "persona removed", "personas removed"),
+    ("personas_renamed", "persona renamed", "personas renamed"),
+    ("map", "map fact changed", "map facts changed"),
 )
 
 
@@ -549,7 +561,9 @@ def format_gap_text(g: dict[str, Any]) -> str:
 
 # --- Markdown ------------------------------------------------------------------
 
-_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+# Enough to keep text from turning into emphasis, code, links or a new table
+# cell; parentheses need no escape once brackets are escaped.
+_MD_ESCAPE = re.compile(r"([\\`*_{}\[\]|~])")
 
 
 def md(text) -> str:
