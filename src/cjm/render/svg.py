@@ -56,41 +56,52 @@ _ASCII_WIDTHS = (
     333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,  # ` a-o
     556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,  # p-z { | } ~
 )
+# The same for Helvetica-Bold: bold is not a constant factor wider (i, l, t
+# and r widen far more than m or w).
+_ASCII_BOLD_WIDTHS = (
+    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
+    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
+    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
+    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
+    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
+    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
+)
 # Segoe UI, San Francisco and DejaVu (Linux's usual fallback) run wider than
 # Arial: estimate on the generous side so that text never overflows a card.
 _SAFETY = 1.06
-_BOLD = 1.07
+_BOLD = 1.1  # for characters outside the tables
 
 
-def _char_width(ch: str) -> float:
+def _char_width(ch: str, bold: bool = False) -> float:
     """Width of one character in em."""
     code = ord(ch)
     if 32 <= code < 127:
-        return _ASCII_WIDTHS[code - 32] / 1000
+        return (_ASCII_BOLD_WIDTHS if bold else _ASCII_WIDTHS)[code - 32] / 1000
+    factor = _BOLD if bold else 1.0
     if 0x300 <= code < 0x370 or 0x200B <= code <= 0x200F:  # combining marks, zero-width
         return 0.0
     if (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
             or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
             or 0xFFE0 <= code <= 0xFFE6):
-        return 1.0  # CJK and full-width forms
+        return 1.0 * factor  # CJK and full-width forms
     if code >= 0x1F000:
-        return 1.25  # emoji and pictographs
+        return 1.25 * factor  # emoji and pictographs
     if 0x2190 <= code <= 0x2BFF:
-        return 0.85  # arrows, symbols
+        return 0.85 * factor  # arrows, symbols
     if ch.isupper():
-        return 0.72
-    return 0.6
+        return 0.72 * factor
+    return 0.6 * factor
 
 
 @lru_cache(maxsize=65536)
-def _word_em(word: str) -> float:
-    return sum(_char_width(c) for c in word)
+def _word_em(word: str, bold: bool = False) -> float:
+    return sum(_char_width(c, bold) for c in word)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Estimated rendered width of ``text`` in px at font ``size``."""
-    em = sum(_word_em(w) for w in text.split(" ")) + 0.278 * text.count(" ")
-    return em * size * _SAFETY * (_BOLD if bold else 1.0)
+    em = sum(_word_em(w, bold) for w in text.split(" ")) + 0.278 * text.count(" ")
+    return em * size * _SAFETY
 
 
 # XML 1.0 cannot carry most C0 controls, U+FFFE/U+FFFF or lone surrogates;
@@ -140,7 +151,7 @@ def wrap(text: object, width: float, size: float, bold: bool = False, max_lines:
 
 @lru_cache(maxsize=4096)  # channel names, feelings, repeated labels: wrapped once
 def _wrap(s: str, width: float, size: float, bold: bool, max_lines: int) -> tuple[tuple[str, ...], bool]:
-    space = 0.278 * size * _SAFETY * (_BOLD if bold else 1.0)
+    space = 0.278 * size * _SAFETY
     lines: list[str] = []
     for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         cur, cur_w = "", 0.0
