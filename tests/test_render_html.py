@@ -19,14 +19,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from browser import browser, chromium_missing, open_page
+from conftest import EXAMPLES, ROOT
+
 from cjm.loader import load_file
 from cjm.model.journey import JourneyMap, Link
 from cjm.model.resolve import LANES, resolve
 from cjm.render import RenderError, RenderOptions
 from cjm.render import html as page_renderer
-from conftest import EXAMPLES, ROOT
 
 GOLDEN = Path(__file__).parent / "golden" / "html"
 EXAMPLE = EXAMPLES / "ecommerce-current.yaml"
@@ -148,7 +148,7 @@ def test_csp_allows_exactly_the_inline_blocks():
 
 
 def _without_map(page: str) -> str:
-    return re.sub(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', "", page, count=1, flags=re.S)
+    return re.sub(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', "", page, count=1, flags=re.DOTALL)
 
 
 def test_no_external_resources_in_the_markup():
@@ -253,7 +253,7 @@ def test_disallowed_link_schemes_become_text():
     resolved.map.stages[0].touchpoints[0].evidence.append(Link.model_construct(url="JaVaScRiPt:alert(2)", title="x"))
     page = render(resolved)
     assert "javascript:alert(1)" in page  # shown, as text
-    assert not re.search(r'href="\s*javascript', page, re.I)
+    assert not re.search(r'href="\s*javascript', page, re.IGNORECASE)
     data = re.search(r'id="cjm-data">(.*?)</script>', page).group(1)
     evidence = json.loads(data)["touchpoints"][resolved.map.stages[0].touchpoints[0].id]["fields"][-1]
     assert evidence["links"][-1] == {"href": None, "text": "x"}
@@ -395,9 +395,9 @@ def test_hostile_text_stays_text_in_the_markup():
     for tag, attrs in found.elements:
         assert tag not in ("img", "iframe", "object", "embed"), (tag, attrs)
         assert not any(name.startswith("on") for name in attrs), (tag, attrs)
-        assert not re.match(r"\s*javascript:", attrs.get("href") or "", re.I), attrs
+        assert not re.match(r"\s*javascript:", attrs.get("href") or "", re.IGNORECASE), attrs
     assert "{{" in page and "49 ~" not in page
-    data = json.loads(re.search(r'id="cjm-data">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'id="cjm-data">(.*?)</script>', page, re.DOTALL).group(1))
     assert len(texts) > 60
     flat = json.dumps(data, ensure_ascii=False)
     assert "~tp-action" in flat and "~pain-description" in flat

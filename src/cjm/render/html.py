@@ -21,6 +21,7 @@ empty and exists to be overridden: it is inlined after ``style.css``.
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import html as _html
 import json
@@ -46,10 +47,10 @@ EXPECTATIONS = {"exceeded": "exceeded expectations", "met": "met expectations", 
 # The columns of the accessible step tables, by lane; "touchpoints" is the channel column.
 COLUMN_LABELS = {**LANES, "touchpoints": "Channel", "emotions": "Emotion"}
 
-_XML_PROLOGUE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.I)
-_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
-_SCRIPT_IN_SVG = re.compile(r"<script\b", re.I)
-_CDATA = re.compile(r"\A\s*<!\[CDATA\[(.*)\]\]>\s*\Z", re.S)
+_XML_PROLOGUE = re.compile(r"\A\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_IN_SVG = re.compile(r"<script\b", re.IGNORECASE)
+_CDATA = re.compile(r"\A\s*<!\[CDATA\[(.*)\]\]>\s*\Z", re.DOTALL)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -104,7 +105,7 @@ def _svg_style_texts(svg: str) -> list[str]:
     return texts
 
 
-def num(value: float | int | None) -> str:
+def num(value: float | None) -> str:
     """A number as people write it: 3, 2.5, 0.1 (no 3.0, no float noise)."""
     if value is None:
         return ""
@@ -113,7 +114,7 @@ def num(value: float | int | None) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}".rstrip("0").rstrip(".")
 
 
-def score(value: float | int | None) -> str:
+def score(value: float | None) -> str:
     if value is None:
         return ""
     text = num(value)
@@ -217,7 +218,7 @@ class _View:
         name = self.r.channel_name(tp)
         mode = self.r.mode(tp)
         if name and mode:
-            return f"{name} ({mode})"
+            return f"{name} \u00b7 {mode}"
         return name or mode or ""
 
     def emotions(self, tp) -> list[dict[str, str | None]]:
@@ -296,6 +297,43 @@ class _View:
         }
 
     # the tables
+    def cell(self, lane: str, tp) -> dict[str, Any]:
+        cell: dict[str, Any] = {"lane": lane, "text": None, "list": [], "emotions": [], "feeling": None,
+                                "expectation": None}
+        if lane == "actions":
+            cell["text"] = tp.action
+        elif lane == "touchpoints":
+            cell["text"] = self.channel(tp)
+        elif lane == "thoughts":
+            cell["list"] = [{"text": t, "badge": None} for t in tp.thoughts]
+        elif lane == "emotions":
+            cell["emotions"] = [{**e, "color": self.colors.get(e["persona"] or "", "#777777")}
+                                for e in self.emotions(tp)]
+            cell["feeling"] = tp.feeling
+            cell["expectation"] = tp.expectation
+        elif lane == "pain_points":
+            cell["list"] = [{"text": pp.title, "badge": pp.severity, "badge_class": f"severity-{pp.severity}"}
+                             for pp in tp.pain_points]
+        elif lane == "opportunities":
+            cell["list"] = [{"text": o.title, "badge": None} for o in tp.opportunities]
+        elif lane == "kpis":
+            cell["list"] = [{"text": self.kpi_name(k), "badge": None} for k in tp.kpis]
+        else:
+            cell["text"] = getattr(tp, lane)
+        return cell
+
+    def step_rows(self) -> dict[str, list[dict[str, Any]]]:
+        rows: dict[str, list[dict[str, Any]]] = {}
+        for stage in self.r.stages:
+            out = rows.setdefault(stage.id, [])
+            for tp in stage.touchpoints:
+                ids = self.step_personas(tp)
+                out.append({"id": tp.id, "name": tp.name, "description": tp.description,
+                            "evidence": self.links(tp.evidence), "personas": " ".join(ids),
+                            "persona_names": [self.persona_names[i] for i in ids],
+                            "cells": [self.cell(lane, tp) for lane in self.lanes]})
+        return rows
+
     def channel_rows(self) -> list[dict[str, Any]]:
         counts: dict[str, int] = {}
         for _s, tp in self.r.touchpoints():
@@ -336,10 +374,6 @@ class _View:
 
 
 def render(resolved, options) -> str:
-    from markupsafe import Markup
-
-    from cjm.render.templating import render_template
-
     svg = _map_svg(resolved, options)
     if _SCRIPT_IN_SVG.search(svg):
         raise RenderError("the SVG map holds a <script>; refusing to inline it", 3)
@@ -355,6 +389,23 @@ def render(resolved, options) -> str:
         "base-uri 'none'",
         "form-action 'none'",
     ])
+    # Building the page allocates many small objects; on a 2,000-step map the
+    # cyclic garbage collector's full passes over the (large, live) model cost
+    # more than the rendering itself. Nothing here makes reference cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _page(resolved, options, csp, styles, script, svg)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str) -> str:
+    from markupsafe import Markup
+
+    from cjm.render.templating import render_template
+
     view = _View(resolved, options)
     m = resolved.map
     return render_template(
@@ -375,6 +426,7 @@ def render(resolved, options) -> str:
                    "lists": _persona_lists(p), "sources": [link(s) for s in p.sources]} for p in resolved.personas],
         lanes=[(lane, LANES[lane]) for lane in view.lanes],
         columns=[(lane, COLUMN_LABELS[lane]) for lane in view.lanes],
+        step_rows=view.step_rows(),
         channel_rows=view.channel_rows(),
         kpi_rows=view.kpi_rows(),
         pain_rows=view.pain_rows(),
