@@ -439,7 +439,7 @@ def test_page_loads_clean(chromium, example_page, scheme, tmp_path):
         bg = p.page.evaluate("getComputedStyle(document.body).backgroundColor")
         assert (bg == "rgb(15, 18, 23)") == (scheme == "dark"), bg
         assert p.page.locator(".map-frame svg").first.is_visible()
-        p.screenshot(tmp_path / f"page-{scheme}.png", full_page=True)
+        p.screenshot(tmp_path / f"page-{scheme}.png")
         assert_clean(p)
 
 
