@@ -554,3 +554,22 @@ def test_large_map():
     assert len(by_class(root, "cjm-stage")) == 10
     # ~1 s of CPU on the 2-core CI machine; the bound leaves room for a loaded one
     assert took < 4.0, took
+
+
+@pytest.mark.parametrize("data", [
+    {"cjm": 1, "title": "x" * 300, "stages": [{"id": "a", "name": "A"}]},
+    {"cjm": 1, "title": "t", "scale": {"min": 0, "max": 0},
+     "stages": [{"id": "a", "name": "A", "touchpoints": [{"id": "b", "name": "B", "emotion": 0}]}]},
+    {"cjm": 1, "title": "t", "scale": {"min": -100, "max": 100},
+     "stages": [{"id": "a", "name": "A", "touchpoints": [{"id": "b", "name": "B", "emotion": 50}]}]},
+], ids=["bare", "zero-span-scale", "wide-scale"])
+def test_edge_maps_render(data):
+    root = parse(draw(make(data)))
+    assert float(root.get("width")) >= svg.MIN_WIDTH
+    assert by_class(root, "cjm-stage")
+    assert root.find(NS + "title").text.startswith("Customer journey map: ")
+
+
+def test_no_lanes_at_all():
+    root = parse(draw(lanes=()))
+    assert not by_class(root, "cjm-lane") and len(by_class(root, "cjm-stage")) == 3

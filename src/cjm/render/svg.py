@@ -828,9 +828,9 @@ class _Layout:
                 h = bottom - y + 10
             label_block = Block(PAD + 12, LABEL_W - 28, y + 12)
             # letter-spacing 0.04em on the uppercase label: measure it a little wider
-            label_block.width -= 8
+            label_block.width -= 10
             label_block.add(LANES[lane].upper(), 11, "cjm-lane-label", 14, bold=True, max_lines=2)
-            label_block.width += 8
+            label_block.width += 10
             if lane in LANE_HINTS:
                 label_block.add(LANE_HINTS[lane], 10.5, "cjm-lane-hint", 14, max_lines=3, gap=3)
             h = max(h, LANE_MIN_H, label_block.y - y + 10) if lane != "emotions" else h
@@ -879,7 +879,7 @@ class _Layout:
         for index, names in sorted(found.items()):
             y = lanes[index]["_y"]
             label = " \u00b7 ".join(names)
-            w = text_width(label.upper(), 9.5, bold=True) + 16
+            w = text_width(label.upper(), 10, bold=True) + 0.5 * len(label) + 16  # letter-spacing 0.05em
             cls = " ".join("cjm-line-" + n.split()[-1] for n in names)
             out.append({"y": _f(y), "label": label.upper(), "names": names, "cls": cls,
                         "x0": _f(PAD), "x1": _f(self.grid_right), "lx": _f(PAD + LABEL_W + 10),
