@@ -205,7 +205,7 @@ def rules_command(
             raise fail(f"no rule {name!r}; `cjm rules` lists them", EXIT_USAGE)
         chosen = [r]
     else:
-        chosen = list(registry.values())
+        chosen = sorted(registry.values(), key=lambda r: r.code)
     if output_format == "json":
         import json
 
