@@ -284,17 +284,14 @@ class _View:
         items("KPIs", kpis)
         for lane in BLUEPRINT_LANES:
             text(LANES[lane], getattr(tp, lane))
-        items("Next", [self.step_name(x) for x in tp.next])
+        items("Next (branches)", [self.step_name(x) for x in tp.next])
         links = [link(e) for e in tp.evidence] + evidence
         if links:
             fields.append({"label": "Evidence", "links": links})
         return {"name": tp.name, "id": tp.id, "fields": fields}
 
     def data(self) -> dict[str, Any]:
-        return {
-            "touchpoints": {tp.id: self.details(stage, tp) for stage, tp in self.r.touchpoints()},
-            "personas": {p.id: p.name for p in self.r.personas},
-        }
+        return {"touchpoints": {tp.id: self.details(stage, tp) for stage, tp in self.r.touchpoints()}}
 
     # the tables
     def cell(self, lane: str, tp) -> dict[str, Any]:
