@@ -9,7 +9,7 @@ interrupted run never leaves half a file behind.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cjm.diagnostics import FileReport, Severity
@@ -37,6 +37,7 @@ class RenderRequest:
     template_dir: Path | None = None
     check: bool = False
     config: Path | None = None
+    compare: Path | None = None  # another map whose emotion curves are drawn on this one
 
 
 @dataclass
@@ -101,6 +102,10 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
             continue
         plan.append((source, resolve(checked.model, source.path, indexes[key])))
 
+    other = _load_compare(request, projects, sources, indexes, result)
+    if other is None and request.compare is not None:
+        return result  # the map to compare with did not validate: its findings say why; nothing is drawn
+
     if request.out == "-" and len(plan) * len(request.formats or [None]) > 1:
         raise UsageError("-o - writes to standard output: give one map and one --format")
 
@@ -121,15 +126,16 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
                 known = ", ".join(p.id for p in resolved.personas) or "none"
                 raise UsageError(f"{source.path}: no persona {persona!r} on this map (its personas: {known})")
             view = resolved.only_persona(persona)
+        if other is not None:
+            view = replace(view, compare=_compare_view(other, persona))
         options = RenderOptions(theme=request.theme or config.theme, lanes=lanes,
                                 template_dir=Path(template_dir).resolve() if template_dir else None,
                                 persona=persona)
-        stem = Path(source.path).name
-        for suffix in (".yaml", ".yml"):
-            if stem.endswith(suffix):
-                stem = stem[: -len(suffix)]
+        stem = _stem(source.path)
         if persona:
             stem += f".{persona}"
+        if other is not None:
+            stem += ".vs-" + _stem(other.source)
         for fmt in formats:
             content = render(fmt, view, options)
             if request.out == "-":
@@ -144,6 +150,56 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
         if on_progress:
             on_progress(done, len(plan))
     return result
+
+
+def _stem(path: str) -> str:
+    stem = Path(path).name
+    for suffix in (".yaml", ".yml"):
+        if stem.endswith(suffix):
+            stem = stem[: -len(suffix)]
+    return stem
+
+
+def _load_compare(request: RenderRequest, projects: ProjectCache, sources: list[Source], indexes: dict[int, object],
+                  result: RenderResult):
+    """The map named by ``--compare``, checked like the maps to draw (in its
+    own project); None when there is none or it has errors (then its report
+    is in ``result``)."""
+    from cjm.model.resolve import resolve
+
+    if request.compare is None:
+        return None
+    if len(sources) != 1:
+        raise UsageError("--compare draws one map against another: give exactly one map to draw")
+    path = Path(request.compare)
+    if not path.is_file():
+        raise UsageError(f"no such file: {request.compare}")
+    source = resolve_inputs([str(path)], projects)[0]
+    levels = project_levels(source.project, {})
+    key = id(source.project)
+    if key not in indexes:  # the other map lives in another project: its own catalogues
+        indexes[key], catalogs = build_project_index(source.project, levels, None)
+        result.reports.extend(c.report for c in catalogs if c.report.findings)
+        result.watched.extend(source.project.catalog_files())
+    index = indexes[key]
+    if source.real is not None:
+        result.watched.append(source.real)
+    checked = check_source(source, index, levels, None)
+    if checked.model is not None and checked.model.kind != "map":
+        raise UsageError(f"{source.path} is a catalogue, not a map: --compare needs a map")
+    if checked.model is None or any(f.severity is Severity.ERROR for f in checked.report.findings):
+        result.reports.append(checked.report)
+        return None
+    return resolve(checked.model, source.path, index)
+
+
+def _compare_view(other, persona: str | None):
+    if not persona:
+        return other
+    if other.persona(persona) is None:
+        known = ", ".join(p.id for p in other.personas) or "none"
+        raise UsageError(f"{other.source}: no persona {persona!r} on the map to compare with (its personas: {known})")
+    return other.only_persona(persona)
 
 
 def write_outputs(result: RenderResult, check: bool) -> None:

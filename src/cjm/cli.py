@@ -262,6 +262,9 @@ def render(
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if any output is missing or stale."),
     watch: bool = typer.Option(False, "--watch", help="Re-render whenever a map, catalogue or template changes."),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="Use this cjm.yaml instead of the nearest."),
+    compare: Optional[Path] = typer.Option(None, "--compare", metavar="OTHER", help="Draw OTHER's emotion curves "
+                                           "(dashed) and the change at each touchpoint on the map; svg and html "
+                                           "only [default formats: svg, html]."),
 ) -> None:
     """Render maps to SVG, Markdown, HTML, Mermaid, Graphviz flow diagrams or JSON."""
     from cjm.build import RenderRequest
@@ -288,8 +291,13 @@ def render(
         raise fail(f"unknown theme {theme!r}; choose light or dark", EXIT_USAGE)
     if check and watch:
         raise fail("--check and --watch do not go together", EXIT_USAGE)
+    if compare is not None:
+        other = [f for f in chosen if f not in ("svg", "html")]
+        if other:
+            raise fail(f"--compare draws on the svg and html maps only, not {other[0]}", EXIT_USAGE)
+        chosen = chosen or ["svg", "html"]
     request = RenderRequest(list(paths or []), chosen or None, out, persona, lane_list, theme, template_dir,
-                            check, config)
+                            check, config, compare)
     if watch:
         raise typer.Exit(_watch(request))
     raise typer.Exit(_render_once(request))

@@ -44,6 +44,8 @@ class ResolvedMap:
     channels: dict[str, Channel]
     kpis: dict[str, Kpi]
     colors: dict[str, str] = field(default_factory=dict)
+    # Another map drawn on this one for comparison (cjm render --compare).
+    compare: ResolvedMap | None = None
 
     # --- shortcuts ---------------------------------------------------------
     @property
@@ -94,6 +96,38 @@ class ResolvedMap:
         if not self.personas:
             return [(None, [self.emotion(tp) for tp in steps])]
         return [(p.id, [self.emotion(tp, p.id) for tp in steps]) for p in self.personas]
+
+    def compare_emotion(self, tp: Touchpoint, pid: str | None = None) -> float | None:
+        """The score of persona ``pid`` at the touchpoint of the compared map
+        with ``tp``'s id, moved linearly onto this map's scale; None where
+        there is no compared map, no such touchpoint or no score."""
+        other = self.compare
+        if other is None:
+            return None
+        by_id = other.__dict__.get("_by_id")
+        if by_id is None:  # computed once: renderers ask for every step
+            by_id = {t.id: t for _s, t in other.touchpoints()}
+            other.__dict__["_by_id"] = by_id
+        match = by_id.get(tp.id)
+        if match is None:
+            return None
+        if pid is not None and other.personas and other.persona(pid) is None:
+            return None  # a persona the other map does not have (one without personas speaks for all)
+        value = other.emotion(match, pid)
+        if value is None:
+            return None
+        lo, hi = other.scale.min, other.scale.max
+        if (lo, hi) == (self.scale.min, self.scale.max):
+            return value
+        return self.scale.min + (value - lo) / ((hi - lo) or 1) * (self.scale.max - self.scale.min)
+
+    def compare_series(self) -> list[tuple[str | None, list[float | None]]]:
+        """``emotion_series`` of the compared map, step by step along this
+        map's touchpoints (empty without a compared map)."""
+        if self.compare is None:
+            return []
+        steps = [tp for _s, tp in self.touchpoints()]
+        return [(pid, [self.compare_emotion(tp, pid) for tp in steps]) for pid, _values in self.emotion_series()]
 
     def channel_name(self, tp: Touchpoint) -> str | None:
         if tp.channel is None:

@@ -385,6 +385,9 @@ class Column:
 
 def _lanes(resolved, options) -> list[str]:
     lanes = resolved.lanes_with_content()
+    if resolved.compare is not None and "emotions" not in lanes and any(
+            v is not None for _pid, values in resolved.compare_series() for v in values):
+        lanes = [lane for lane in LANES if lane in lanes or lane == "emotions"]  # the other map's curves
     if options.lanes is not None:
         wanted = set(options.lanes)
         lanes = [lane for lane in lanes if lane in wanted]
@@ -452,6 +455,7 @@ LANE_HINTS = {
     "support": "Systems and processes behind the step",
     "policy": "Rules that shape the step",
 }
+COMPARE_HINT = "Solid: this map; dashed: the compared map"
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 EXPECTATION = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
 
@@ -508,6 +512,11 @@ class _Layout:
                 goal.cls = "cjm-goal"
         if m.description:
             block.add(m.description, 12.5, "cjm-description", 17, max_lines=3, gap=4)
+        if r.compare is not None:
+            o = r.compare.map
+            about = [TYPE_NAMES.get(o.type, o.type)] + ([f"reviewed {o.reviewed.isoformat()}"] if o.reviewed else [])
+            block.add(f"Compared with: {clean(o.title)} ({', '.join(about)})", 13, "cjm-compared", 18,
+                      bold=True, max_lines=2, gap=6)
         # Legend: one swatch per persona, then the channel markers.
         legend: list[dict] = []
         y = block.y + 14
@@ -516,20 +525,25 @@ class _Layout:
         if not items and "emotions" in self.lanes:
             items = [(None, "All customers", c["accent"])]
         entries = [("persona", name, color) for _pid, name, color in items]
+        if r.compare is not None and "emotions" in self.lanes:
+            entries += [("compare-this", "This map", c["muted"]),
+                        ("compare-other", r.compare.title, c["muted"]),
+                        ("delta", "Change from the dashed map", c["muted"])]
         if "touchpoints" in self.lanes:
             modes = {self.r.mode(tp) for _s, tp in self.r.touchpoints()}
             entries += [(m, f"{m} channel", c[m]) for m in ("online", "offline") if m in modes]
         if "kpis" in self.lanes:
             entries += [("kpi-ok", "KPI on target", c["good"]), ("kpi-off", "KPI off target", c["bad"])]
         for kind, name, color in entries:
-            label = wrap(name, 240, 12.5, max_lines=1)[0]
+            label = wrap(name, 420 if kind == "compare-other" else 240, 12.5, max_lines=1)[0]
             label_text = label[0] if label else ""
-            w = 30 + text_width(label_text, 12.5) + 22
+            lead = 48 if kind == "delta" else 30  # the sample pill is wider than a swatch
+            w = lead + text_width(label_text, 12.5) + 22
             if x + w > self.right and x > PAD:
                 x = PAD
                 y += 22
             legend.append({"kind": kind, "x": _f(x), "y": _f(y), "cx": _f(x + 12), "lx1": _f(x), "lx2": _f(x + 24),
-                           "tx": _f(x + 30), "ty": _f(y + 4.5), "color": color, "label": label_text,
+                           "tx": _f(x + lead), "ty": _f(y + 4.5), "color": color, "label": label_text,
                            "full": clean(name)})
             x += w
         return block.texts, legend, y + 22
@@ -727,7 +741,14 @@ class _Layout:
     def emotion_lane(self, top: float) -> tuple[dict, float]:
         r, c = self.r, self.c
         lo, hi = r.scale.min, r.scale.max
-        plot_top = top + 40
+        signed = lo < 0
+        steps = [col for col in self.columns if col.tp is not None]
+        series = r.emotion_series()
+        deltas, strip_h = self.delta_pills(steps, series, top + 12, signed) if r.compare is not None else ("", 0.0)
+        plot_top = top + 40 + strip_h
+        if r.compare is not None:  # keep the scale's top label clear of the lane hint (scene())
+            hint_lines = len(wrap(COMPARE_HINT, LABEL_W - 28, 10.5, max_lines=4)[0])
+            plot_top = max(plot_top, top + 12 + 14 + 3 + 14 * hint_lines + 12)
         plot_bottom = plot_top + EMO_PLOT_H
         span = (hi - lo) or 1
 
@@ -735,7 +756,6 @@ class _Layout:
             return plot_bottom - (v - lo) / span * EMO_PLOT_H
 
         neutral = 0 if lo < 0 < hi else (lo + hi) / 2
-        signed = lo < 0
         x0, x1 = PAD + LABEL_W, self.grid_right
         ticks = [{"y": _f(y_of(t)), "label": _signed(t, signed), "neutral": t == neutral}
                  for t in _scale_ticks(lo, hi)]
@@ -747,8 +767,6 @@ class _Layout:
             if lines:
                 labels.append(Text(_f(PAD + 12), [(_f(anchor_y + 14 * i), ln) for i, ln in enumerate(lines)],
                                    "cjm-scale-label"))
-        steps = [col for col in self.columns if col.tp is not None]
-        series = r.emotion_series()
         n = len(series)
         spread = min(4.0, 28.0 / max(n, 1))
         curves = []
@@ -778,6 +796,7 @@ class _Layout:
             curves.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
                            "paths": [_monotone_path(run) for run in runs if len(run) > 1],
                            "points": Markup("".join(points))})
+        before = self.before_curves(steps, series, y_of, spread, signed) if r.compare is not None else []
         feelings = []
         for col in steps:
             tp = col.tp
@@ -796,11 +815,101 @@ class _Layout:
         lane = {
             "x0": _f(x0), "x1": _f(x1), "w": _f(x1 - x0), "ticks": ticks,
             "labels": _texts_svg(labels), "curves": curves, "feelings": Markup("".join(map(_feeling_svg, feelings))),
+            "before": before, "deltas": deltas,
             "tick_x": _f(PAD + LABEL_W - 14), "neutral_y": _f(neutral_y),
             "pos": {"y": _f(y_of(hi)), "h": _f(neutral_y - y_of(hi))},
             "neg": {"y": _f(neutral_y), "h": _f(y_of(lo) - neutral_y)},
         }
         return lane, height
+
+    # -- comparison with another map (cjm render --compare) ---------------------
+    def _who(self, pid: str | None) -> tuple[str, str]:
+        """A curve's colour and the name it is shown with."""
+        r, c = self.r, self.c
+        if pid is None:
+            return c["accent"], "All customers"
+        return r.colors.get(pid, c["accent"]), r.persona(pid).name
+
+    def before_curves(self, steps: list[Column], series, y_of, spread: float, signed: bool) -> list[dict]:
+        """The other map's curves, dashed and lighter, under this map's: same
+        persona colours and offsets, a gap where it has no such touchpoint."""
+        r = self.r
+        lo, hi = r.scale.min, r.scale.max
+        other = escape(clean(r.compare.title))
+        n = len(series)
+        out = []
+        for k, (pid, values) in enumerate(r.compare_series()):
+            color, name = self._who(pid)
+            offset = (k - (n - 1) / 2) * spread
+            runs: list[list[tuple[float, float]]] = []
+            points = []
+            prev = None
+            who = escape(clean(name))
+            for i, (col, v) in enumerate(zip(steps, values)):
+                if v is None:
+                    continue
+                pt = (col.cx + offset, y_of(max(lo, min(hi, v))))
+                if prev is None or prev != i - 1:
+                    runs.append([])
+                runs[-1].append(pt)
+                prev = i
+                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="3.5" stroke="{escape(color)}">'
+                              f'<title>{who} in {other}: {_signed(round(v, 1), signed)} at '
+                              f'{escape(clean(col.tp.name))}</title></circle>')
+            if not points:
+                continue
+            out.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
+                        "paths": [_monotone_path(run) for run in runs if len(run) > 1],
+                        "points": Markup("".join(points))})
+        return out
+
+    def delta_pills(self, steps: list[Column], series, y: float, signed: bool) -> tuple[Markup, float]:
+        """Above the chart, in each column: per persona, how much this map's
+        score differs from the other map's (a dot in the persona's colour, then
+        ▲ +2, ▼ −1 or ±0), wrapped to as many rows as the column needs. Returns
+        the markup and the height the rows take (0 when nothing compares)."""
+        r = self.r
+        other = clean(r.compare.title)
+        compared = dict(r.compare_series())
+        per_col: list[list[tuple[str, str, float, float, float]]] = [[] for _ in steps]
+        for pid, values in series:
+            color, name = self._who(pid)
+            for i, v in enumerate(values):
+                was = compared.get(pid, [None] * len(values))[i]
+                if v is None or was is None:
+                    continue
+                per_col[i].append((color, name, v, was, round(v - was, 1)))
+        rows_needed = 0
+        out = []
+        for col, pills in zip(steps, per_col):
+            if not pills:
+                continue
+            laid: list[list[tuple[dict, float]]] = [[]]
+            used = 0.0
+            for color, name, v, was, d in pills:
+                label = ("\u25b2 " if d > 0 else "\u25bc " if d < 0 else "") + (_signed(d, True) if d else "\u00b10")
+                w = 14 + text_width(label, 10.5, bold=True) + 8
+                if laid[-1] and used + 4 + w > CARD_W:
+                    laid.append([])
+                    used = 0.0
+                used += (4 if laid[-1] else 0) + w
+                kind = "up" if d > 0 else "down" if d < 0 else "same"
+                title = (f"{clean(name)} at {clean(col.tp.name)}: {_signed(round(v, 1), signed)} here, "
+                         f"{_signed(round(was, 1), signed)} in {other}")
+                laid[-1].append(({"label": label, "kind": kind, "color": color, "title": title}, w))
+            rows_needed = max(rows_needed, len(laid))
+            for row, items in enumerate(laid):
+                total = sum(w for _p, w in items) + 4 * (len(items) - 1)
+                x = col.cx - total / 2
+                py = y + row * 20
+                for pill, w in items:
+                    out.append(
+                        f'<g class="cjm-delta cjm-delta-{pill["kind"]}"><title>{escape(pill["title"])}</title>'
+                        f'<rect x="{_f(x)}" y="{_f(py)}" width="{_f(w)}" height="16" rx="8"/>'
+                        f'<circle cx="{_f(x + 8.5)}" cy="{_f(py + 8)}" r="3.5" fill="{escape(pill["color"])}"/>'
+                        f'<text x="{_f(x + 15)}" y="{_f(py + 11.8)}">{escape(pill["label"])}</text></g>')
+                    x += w + 4
+        return Markup("".join(out)), (rows_needed * 20 + 4 if rows_needed else 0.0)
 
     # -- everything ---------------------------------------------------------------
     def scene(self) -> dict:
@@ -833,6 +942,8 @@ class _Layout:
             label_block.width += 10
             if lane in LANE_HINTS:
                 label_block.add(LANE_HINTS[lane], 10.5, "cjm-lane-hint", 14, max_lines=3, gap=3)
+            elif lane == "emotions" and r.compare is not None:
+                label_block.add(COMPARE_HINT, 10.5, "cjm-lane-hint", 14, max_lines=4, gap=3)
             h = max(h, LANE_MIN_H, label_block.y - y + 10) if lane != "emotions" else h
             lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": _cards_svg(cards),
                           "label": _texts_svg(label_block.texts),
@@ -854,6 +965,7 @@ class _Layout:
                                       0.035 if self.theme_name == "light" else 0.07)}
                         for i, (x0, x1) in enumerate(self.stage_spans)],
             "lanes": lanes, "lines": lines, "persona_view": self.options.persona is not None,
+            "compare": r.compare is not None,
         }
 
     def blueprint_lines(self, lanes: list[dict]) -> list[dict]:
@@ -892,6 +1004,8 @@ class _Layout:
             persona = self.r.persona(self.options.persona)
             if persona is not None:
                 title += f" \u2014 {clean(persona.name)}"
+        if self.r.compare is not None:
+            title += f", compared with {clean(self.r.compare.title)}"
         return f"Customer journey map: {title}"
 
     def doc_desc(self) -> str:
@@ -915,6 +1029,17 @@ class _Layout:
                 who = clean(r.persona(pid).name) if pid else "Customers"
                 parts.append(f"{who}: highest at {clean(high[1].name)} ({_num(high[0])}), "
                              f"lowest at {clean(low[1].name)} ({_num(low[0])}).")
+        if r.compare is not None and "emotions" in self.lanes:
+            parts.append(f"Dashed curves: {clean(r.compare.title)}.")
+            compared = dict(r.compare_series())
+            for pid, values in r.emotion_series():
+                pairs = [(v, w) for v, w in zip(values, compared.get(pid, [])) if v is not None and w is not None]
+                if pairs:
+                    who = clean(r.persona(pid).name) if pid else "Customers"
+                    up = sum(1 for v, w in pairs if round(v - w, 1) > 0)
+                    down = sum(1 for v, w in pairs if round(v - w, 1) < 0)
+                    parts.append(f"{who}: higher here at {up}, lower at {down}, "
+                                 f"the same at {len(pairs) - up - down} of {len(pairs)} touchpoints both score.")
         pains = sum(len(tp.pain_points) for tp in steps)
         opps = sum(len(tp.opportunities) for tp in steps)
         parts.append(f"{pains} pain points and {opps} opportunities.")
