@@ -113,6 +113,11 @@ def test_compare_draws_both_maps(cjm):
         who, rest = title.split(" at ", 1)
         got[(who, rest.split(":", 1)[0])] = label
     assert got == expected
+    # each pill names its persona, so the HTML page's persona filter hides it with the curves
+    for g in by_class(root, "cjm-delta"):
+        title = g.find(f"{NS}title")
+        if title is not None:
+            assert title.text.startswith(personas[g.get("data-persona")] + " at ")
     # checkout, worked out by hand from the two files
     assert got[(personas["bargain-hunter"], names["checkout"])] == pill_label(
         now[("bargain-hunter", "checkout")] - was[("bargain-hunter", "checkout")])

@@ -871,14 +871,14 @@ class _Layout:
         r = self.r
         other = clean(r.compare.title)
         compared = dict(r.compare_series())
-        per_col: list[list[tuple[str, str, float, float, float]]] = [[] for _ in steps]
+        per_col: list[list[tuple[str, str, str, float, float, float]]] = [[] for _ in steps]
         for pid, values in series:
             color, name = self._who(pid)
             for i, v in enumerate(values):
                 was = compared.get(pid, [None] * len(values))[i]
                 if v is None or was is None:
                     continue
-                per_col[i].append((color, name, v, was, round(v - was, 1)))
+                per_col[i].append((clean(pid or ""), color, name, v, was, round(v - was, 1)))
         rows_needed = 0
         out = []
         for col, pills in zip(steps, per_col):
@@ -886,7 +886,7 @@ class _Layout:
                 continue
             laid: list[list[tuple[dict, float]]] = [[]]
             used = 0.0
-            for color, name, v, was, d in pills:
+            for pid, color, name, v, was, d in pills:
                 label = ("\u25b2 " if d > 0 else "\u25bc " if d < 0 else "") + (_signed(d, True) if d else "\u00b10")
                 w = 14 + text_width(label, 10.5, bold=True) + 8
                 if laid[-1] and used + 4 + w > CARD_W:
@@ -896,7 +896,7 @@ class _Layout:
                 kind = "up" if d > 0 else "down" if d < 0 else "same"
                 title = (f"{clean(name)} at {clean(col.tp.name)}: {_signed(round(v, 1), signed)} here, "
                          f"{_signed(round(was, 1), signed)} in {other}")
-                laid[-1].append(({"label": label, "kind": kind, "color": color, "title": title}, w))
+                laid[-1].append(({"label": label, "kind": kind, "color": color, "title": title, "pid": pid}, w))
             rows_needed = max(rows_needed, len(laid))
             for row, items in enumerate(laid):
                 total = sum(w for _p, w in items) + 4 * (len(items) - 1)
@@ -904,7 +904,8 @@ class _Layout:
                 py = y + row * 20
                 for pill, w in items:
                     out.append(
-                        f'<g class="cjm-delta cjm-delta-{pill["kind"]}"><title>{escape(pill["title"])}</title>'
+                        f'<g class="cjm-delta cjm-delta-{pill["kind"]}" data-persona="{escape(pill["pid"])}">'
+                        f'<title>{escape(pill["title"])}</title>'
                         f'<rect x="{_f(x)}" y="{_f(py)}" width="{_f(w)}" height="16" rx="8"/>'
                         f'<circle cx="{_f(x + 8.5)}" cy="{_f(py + 8)}" r="3.5" fill="{escape(pill["color"])}"/>'
                         f'<text x="{_f(x + 15)}" y="{_f(py + 11.8)}">{escape(pill["label"])}</text></g>')
