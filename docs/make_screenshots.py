@@ -1,6 +1,6 @@
 """Regenerate the pictures of rendered maps used in the README.
 
-    python docs/make_screenshots.py            # docs/journey-map.png, docs/service-blueprint.png
+    python docs/make_screenshots.py            # docs/journey-map.png, service-blueprint.png, compare.png
     python docs/make_screenshots.py --check    # exit 1 if a picture is missing or over the size cap
 
 Each example is rendered with `cjm render -f svg` (the real command line), then
@@ -27,6 +27,9 @@ SHOTS = [
     # (example, PNG name, extra render options)
     ("examples/ecommerce-current.yaml", "journey-map.png", []),
     ("examples/service-blueprint.yaml", "service-blueprint.png", []),
+    # the future-state map over the current one: the emotion chart is the point, so two lanes
+    ("examples/ecommerce-future.yaml", "compare.png",
+     ["--compare", "examples/ecommerce-current.yaml", "--lanes", "touchpoints,emotions"]),
 ]
 
 
@@ -39,10 +42,10 @@ def chromium() -> str:
 
 def render_svg(example: Path, out_dir: Path, options: list[str]) -> Path:
     cmd = [sys.executable, "-m", "cjm", "render", str(example), "-f", "svg", "-o", str(out_dir), *options]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         sys.exit(f"make_screenshots: {' '.join(cmd)} failed:\n{proc.stderr}")
-    return out_dir / (example.stem + ".svg")
+    return next(out_dir.glob("*.svg"))  # options such as --compare add to the name
 
 
 def screenshot(svg: Path, png: Path, scale: float) -> None:
