@@ -269,3 +269,22 @@ def test_dark_theme_and_deterministic():
     b = svg.render(replace(resolved(MAP), compare=resolved(MAP)), RenderOptions(theme="dark"))
     assert a == b
     assert set(pills(ET.fromstring(a)).values()) == {pill_label(0)}
+
+
+def test_large_map_compared_with_itself():
+    import time
+
+    from test_render_svg import large_map
+
+    this = large_map()
+    view = replace(this, compare=large_map())
+    start = time.process_time()
+    out = svg.render(view, RenderOptions())
+    took = time.process_time() - start
+    root = ET.fromstring(out)
+    assert len(by_class(root, "cjm-before")) == 10
+    scored = sum(v is not None for _pid, values in this.emotion_series() for v in values)
+    assert len(pills(root)) == scored
+    assert set(pills(root).values()) == {pill_label(0)}
+    # ~2.5 s of CPU here (twice the points of the plain L map); the bound leaves room for a loaded machine
+    assert took < 8.0, took

@@ -467,6 +467,7 @@ class _Layout:
         self.theme_name = options.theme if options.theme in THEMES else "light"
         self.c = THEMES[self.theme_name]
         self.lanes = _lanes(resolved, options)
+        self._compare_cache: dict | None = None
         self.columns: list[Column] = []
         self.stage_spans: list[tuple[float, float]] = []
         x = PAD + LABEL_W
@@ -830,32 +831,44 @@ class _Layout:
             return c["accent"], "All customers"
         return r.colors.get(pid, c["accent"]), r.persona(pid).name
 
+    def _compared(self) -> dict[str | None, list[float | None]]:
+        """The other map's scores along this map's steps, per persona (once per layout)."""
+        if self._compare_cache is None:
+            self._compare_cache = dict(self.r.compare_series())
+        return self._compare_cache
+
+    def _step_names(self, steps: list[Column]) -> list[str]:
+        """Each step's name, escaped once for the many tooltips."""
+        return [escape(clean(col.tp.name)) for col in steps]
+
     def before_curves(self, steps: list[Column], series, y_of, spread: float, signed: bool) -> list[dict]:
         """The other map's curves, dashed and lighter, under this map's: same
         persona colours and offsets, a gap where it has no such touchpoint."""
         r = self.r
         lo, hi = r.scale.min, r.scale.max
         other = escape(clean(r.compare.title))
+        compared = self._compared()
+        names = self._step_names(steps)
         n = len(series)
         out = []
-        for k, (pid, values) in enumerate(r.compare_series()):
+        for k, (pid, _values) in enumerate(series):
+            values = compared.get(pid) or []
             color, name = self._who(pid)
             offset = (k - (n - 1) / 2) * spread
             runs: list[list[tuple[float, float]]] = []
             points = []
             prev = None
-            who = escape(clean(name))
-            for i, (col, v) in enumerate(zip(steps, values)):
+            head = f'" r="3.5" stroke="{escape(color)}"><title>{escape(clean(name))} in {other}: '
+            for i, v in enumerate(values):
                 if v is None:
                     continue
-                pt = (col.cx + offset, y_of(max(lo, min(hi, v))))
+                pt = (steps[i].cx + offset, y_of(max(lo, min(hi, v))))
                 if prev is None or prev != i - 1:
                     runs.append([])
                 runs[-1].append(pt)
                 prev = i
-                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="3.5" stroke="{escape(color)}">'
-                              f'<title>{who} in {other}: {_signed(round(v, 1), signed)} at '
-                              f'{escape(clean(col.tp.name))}</title></circle>')
+                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}{head}{_signed(round(v, 1), signed)} at '
+                              f'{names[i]}</title></circle>')
             if not points:
                 continue
             out.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
@@ -868,47 +881,49 @@ class _Layout:
         score differs from the other map's (a dot in the persona's colour, then
         ▲ +2, ▼ −1 or ±0), wrapped to as many rows as the column needs. Returns
         the markup and the height the rows take (0 when nothing compares)."""
-        r = self.r
-        other = clean(r.compare.title)
-        compared = dict(r.compare_series())
-        per_col: list[list[tuple[str, str, str, float, float, float]]] = [[] for _ in steps]
+        other = escape(clean(self.r.compare.title))
+        compared = self._compared()
+        names = self._step_names(steps)
+        per_col: list[list[tuple[str, str, float, float, float]]] = [[] for _ in steps]
         for pid, values in series:
             color, name = self._who(pid)
-            for i, v in enumerate(values):
-                was = compared.get(pid, [None] * len(values))[i]
-                if v is None or was is None:
-                    continue
-                per_col[i].append((clean(pid or ""), color, name, v, was, round(v - was, 1)))
+            # the parts of a pill that are the same at every step, escaped once
+            dot = f'r="3.5" fill="{escape(color)}"/>'
+            lead = f' data-persona="{escape(clean(pid or ""))}"><title>{escape(clean(name))} at '
+            was_values = compared.get(pid) or [None] * len(values)
+            for i, (v, was) in enumerate(zip(values, was_values)):
+                if v is not None and was is not None:
+                    per_col[i].append((lead, dot, v, was, round(v - was, 1)))
+        sized: dict[str, tuple[float, str]] = {}  # label -> width, escaped label: a few labels repeat
         rows_needed = 0
         out = []
-        for col, pills in zip(steps, per_col):
+        for i, (col, pills) in enumerate(zip(steps, per_col)):
             if not pills:
                 continue
-            laid: list[list[tuple[dict, float]]] = [[]]
+            laid: list[list[tuple[tuple[str, str, str], float]]] = [[]]
             used = 0.0
-            for pid, color, name, v, was, d in pills:
+            for lead, dot, v, was, d in pills:
                 label = ("\u25b2 " if d > 0 else "\u25bc " if d < 0 else "") + (_signed(d, True) if d else "\u00b10")
-                w = 14 + text_width(label, 10.5, bold=True) + 8
+                if label not in sized:
+                    sized[label] = (14 + text_width(label, 10.5, bold=True) + 8, escape(label))
+                w, shown = sized[label]
                 if laid[-1] and used + 4 + w > CARD_W:
                     laid.append([])
                     used = 0.0
                 used += (4 if laid[-1] else 0) + w
                 kind = "up" if d > 0 else "down" if d < 0 else "same"
-                title = (f"{clean(name)} at {clean(col.tp.name)}: {_signed(round(v, 1), signed)} here, "
-                         f"{_signed(round(was, 1), signed)} in {other}")
-                laid[-1].append(({"label": label, "kind": kind, "color": color, "title": title, "pid": pid}, w))
+                # x is filled in once the row is complete and can be centred
+                head = (f'<g class="cjm-delta cjm-delta-{kind}"{lead}{names[i]}: {_signed(round(v, 1), signed)} '
+                        f'here, {_signed(round(was, 1), signed)} in {other}</title>')
+                laid[-1].append(((head, dot, f'{shown}</text></g>'), w))
             rows_needed = max(rows_needed, len(laid))
             for row, items in enumerate(laid):
-                total = sum(w for _p, w in items) + 4 * (len(items) - 1)
-                x = col.cx - total / 2
+                x = col.cx - (sum(w for _p, w in items) + 4 * (len(items) - 1)) / 2
                 py = y + row * 20
-                for pill, w in items:
-                    out.append(
-                        f'<g class="cjm-delta cjm-delta-{pill["kind"]}" data-persona="{escape(pill["pid"])}">'
-                        f'<title>{escape(pill["title"])}</title>'
-                        f'<rect x="{_f(x)}" y="{_f(py)}" width="{_f(w)}" height="16" rx="8"/>'
-                        f'<circle cx="{_f(x + 8.5)}" cy="{_f(py + 8)}" r="3.5" fill="{escape(pill["color"])}"/>'
-                        f'<text x="{_f(x + 15)}" y="{_f(py + 11.8)}">{escape(pill["label"])}</text></g>')
+                for (head, dot, tail), w in items:
+                    out.append(f'{head}<rect x="{_f(x)}" y="{_f(py)}" width="{_f(w)}" height="16" rx="8"/>'
+                               f'<circle cx="{_f(x + 8.5)}" cy="{_f(py + 8)}" {dot}'
+                               f'<text x="{_f(x + 15)}" y="{_f(py + 11.8)}">{tail}')
                     x += w + 4
         return Markup("".join(out)), (rows_needed * 20 + 4 if rows_needed else 0.0)
 
@@ -1032,7 +1047,7 @@ class _Layout:
                              f"lowest at {clean(low[1].name)} ({_num(low[0])}).")
         if r.compare is not None and "emotions" in self.lanes:
             parts.append(f"Dashed curves: {clean(r.compare.title)}.")
-            compared = dict(r.compare_series())
+            compared = self._compared()
             for pid, values in r.emotion_series():
                 pairs = [(v, w) for v, w in zip(values, compared.get(pid, [])) if v is not None and w is not None]
                 if pairs:
