@@ -77,7 +77,7 @@ def render_cli(cjm, *args: str) -> tuple[ET.Element, str]:
 
 # --- through the command line --------------------------------------------------
 def test_compare_draws_both_maps(cjm):
-    root, out = render_cli(cjm)
+    root, _out = render_cli(cjm)
     future, current = load(FUTURE), load(CURRENT)
     personas = {p["id"]: p["name"] for p in future["personas"]}
 
