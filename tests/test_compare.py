@@ -174,6 +174,8 @@ def test_broken_yaml_to_compare_with_exits_1(cjm, tmp_path):
     (["--compare", str(CURRENT), "-f", "md"], "svg and html maps only"),
     (["--compare", str(CURRENT), str(CURRENT)], "exactly one map"),
     (["--compare", str(EXAMPLES / "b2b-saas.yaml"), "--persona", "bargain-hunter"], "no persona 'bargain-hunter'"),
+    (["--compare", str(EXAMPLES / "project" / "shared" / "personas.yaml")], "is a catalogue, not a map"),
+    (["--compare", str(EXAMPLES)], "not a folder"),
 ])
 def test_usage_errors_exit_2_and_write_nothing(cjm, tmp_path, args, message):
     proc = cjm("render", str(FUTURE), *args, "-o", str(tmp_path / "out"), cwd=tmp_path)

@@ -173,7 +173,8 @@ def _load_compare(request: RenderRequest, projects: ProjectCache, sources: list[
         raise UsageError("--compare draws one map against another: give exactly one map to draw")
     path = Path(request.compare)
     if not path.is_file():
-        raise UsageError(f"no such file: {request.compare}")
+        raise UsageError(f"--compare needs one map file, not a folder: {request.compare}" if path.is_dir()
+                         else f"no such file: {request.compare}")
     source = resolve_inputs([str(path)], projects)[0]
     levels = project_levels(source.project, {})
     key = id(source.project)
