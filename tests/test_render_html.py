@@ -504,13 +504,85 @@ def test_touchpoint_details_panel(chromium, example_page):
 
 
 @pytest.mark.browser
-def test_touchpoint_details_from_the_map(chromium, example_page):
+def test_touchpoint_details_from_the_map(chromium, example_page, tmp_path):
+    steps = [tp.id for _s, tp in example().touchpoints()]
     with open_page(chromium, example_page) as p:
-        targets = p.page.locator("svg [data-touchpoint]")
-        if targets.count() == 0:
-            pytest.skip("the SVG map marks no touchpoint with data-touchpoint yet (cjm.render.svg)")
-        targets.first.click()
-        assert p.page.locator("#details").is_visible()
+        page = p.page
+        panel = page.locator("#details")
+        # one keyboard button per step, its touchpoint card; the map is no longer role="img"
+        buttons = page.locator('svg [data-touchpoint][role="button"]')
+        assert buttons.count() == len(steps)
+        assert [b.get_attribute("data-touchpoint") for b in buttons.all()] == steps
+        assert page.locator('svg [role="button"]:not(.cjm-touchpoint)').count() == 0
+        assert page.locator(".map-frame > svg").get_attribute("role") == "group"
+        # a click on another part of the step (a pain point card) opens its details too
+        page.locator('svg g.cjm-pain[data-touchpoint="checkout"]').first.click()
+        assert panel.is_visible() and "Delivery cost appears only at step three of checkout" in panel.inner_text()
+        assert page.locator('svg .is-selected[data-touchpoint="checkout"]').count() > 3
+        assert page.locator('svg .is-selected:not([data-touchpoint="checkout"])').count() == 0
+        p.screenshot(tmp_path / "map-selected.png")
+        page.keyboard.press("Escape")
+        assert not panel.is_visible() and page.locator("svg .is-selected").count() == 0
+        # and from the keyboard: focus the card, Enter opens, Escape gives the focus back
+        card = page.locator('svg g.cjm-touchpoint[data-touchpoint="cart"]')
+        assert card.get_attribute("aria-label") == "Details of Cart"
+        card.focus()
+        page.keyboard.press("Enter")
+        assert panel.is_visible() and page.locator("#details-title").inner_text() == "Cart"
+        page.keyboard.press("Escape")
+        assert not panel.is_visible()
+        assert page.evaluate("document.activeElement.getAttribute('data-touchpoint')") == "cart"
+        page.keyboard.press(" ")
+        assert panel.is_visible()
+        # an emotion point is a way in as well
+        page.keyboard.press("Escape")
+        page.locator('svg .cjm-curve circle[data-touchpoint="refer-a-friend"]').first.click()
+        assert page.locator("#details-title").inner_text() == "Refer-a-friend and social sharing"
+        assert_clean(p)
+    # without the touchpoints lane, each step's first drawn part is its button
+    path = tmp_path / "actions-only.html"
+    path.write_text(render(example(), lanes=("actions", "emotions")), encoding="utf-8")
+    with open_page(chromium, path) as p:
+        buttons = p.page.locator('svg [role="button"]')
+        assert [b.get_attribute("data-touchpoint") for b in buttons.all()] == steps
+        p.page.locator('svg g.cjm-action[data-touchpoint="checkout"]').press("Enter")
+        assert p.page.locator("#details-title").inner_text() == "Checkout"
+        assert_clean(p)
+
+
+@pytest.mark.browser
+def test_a_link_in_the_map_is_not_a_details_button(chromium, example_page):
+    with open_page(chromium, example_page) as p:
+        page = p.page
+        link = page.locator('svg [data-touchpoint] a[href]').first
+        assert link.get_attribute("rel") == "noopener noreferrer"
+        assert link.get_attribute("tabindex") == "-1"  # inside a button: reached through the details panel
+        link.evaluate("a => a.addEventListener('click', e => e.preventDefault())")
+        link.click()
+        assert not page.locator("#details").is_visible()
+        assert_clean(p)
+
+
+@pytest.mark.browser
+def test_persona_filter_hides_other_personas_steps_in_the_map(chromium, example_page):
+    with open_page(chromium, example_page) as p:
+        page = p.page
+        maya_only = page.locator('svg g.cjm-touchpoint[data-touchpoint="refer-a-friend"]')  # bargain-hunter only
+        maya_only_parts = page.locator('svg [data-touchpoint="refer-a-friend"]:not(circle)')
+        daniel_only = page.locator('svg g.cjm-touchpoint[data-touchpoint="store-try-on"]')  # busy-professional only
+        shared = page.locator('svg g.cjm-touchpoint[data-touchpoint="checkout"]')
+        assert maya_only.is_visible() and daniel_only.is_visible() and shared.is_visible()
+        assert maya_only_parts.count() > 2
+        page.get_by_role("radio", name="Daniel Weber").check()
+        assert not maya_only.is_visible() and daniel_only.is_visible() and shared.is_visible()
+        assert not any(loc.is_visible() for loc in maya_only_parts.all())
+        assert page.locator('svg g.cjm-touchpoint[data-touchpoint="refer-a-friend"].is-filtered').count() == 1
+        page.get_by_role("radio", name="Maya Okafor").check()
+        assert maya_only.is_visible() and not daniel_only.is_visible() and shared.is_visible()
+        page.get_by_role("radio", name="All personas").check()
+        assert maya_only.is_visible() and daniel_only.is_visible()
+        # hidden with a class, never an inline style (the CSP allows none)
+        assert page.locator("svg [style]").count() == 0
         assert_clean(p)
 
 

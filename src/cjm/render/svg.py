@@ -273,6 +273,7 @@ class Card:
     marks: list[dict] = field(default_factory=list)  # small circles: channel mode, KPI status
     links: list[tuple[str | None, Text]] = field(default_factory=list)  # (safe href or None, text)
     tags: list[dict] = field(default_factory=list)  # small pills: severity, expectation
+    attrs: str = ""  # data-touchpoint / data-personas, already escaped (``_Layout.step_attrs``)
 
 
 @dataclass
@@ -332,7 +333,7 @@ def _texts_svg(texts: list[Text]) -> Markup:
 
 
 def _card_svg(cd: Card) -> str:
-    out = [f'<g class="{escape(cd.cls)}">']
+    out = [f'<g class="{escape(cd.cls)}"{cd.attrs}>']
     if cd.title:
         out.append(f"<title>{escape(cd.title)}</title>")
     if cd.path:
@@ -351,7 +352,7 @@ def _card_svg(cd: Card) -> str:
     out.extend(_text_svg(t) for t in cd.texts)
     for href, t in cd.links:
         if href:
-            out.append(f'<a href="{escape(href)}">{_text_svg(t)}</a>')
+            out.append(f'<a href="{escape(href)}" rel="noopener noreferrer">{_text_svg(t)}</a>')
         else:
             out.append(_text_svg(t))
     out.append("</g>")
@@ -360,9 +361,9 @@ def _card_svg(cd: Card) -> str:
 
 def _feeling_svg(f: dict) -> str:
     if f["pill"]:
-        return (f'<g class="{escape(f["cls"])}"><rect x="{f["px"]}" y="{f["py"]}" width="{f["pw"]}" height="15" '
+        return (f'<g class="{escape(f["cls"])}"{f["attrs"]}><rect x="{f["px"]}" y="{f["py"]}" width="{f["pw"]}" height="15" '
                 f'rx="7.5"/><text x="{f["x"]}" y="{f["y"]}" text-anchor="middle">{escape(f["label"])}</text></g>')
-    return (f'<text class="{escape(f["cls"])}" x="{f["x"]}" y="{f["y"]}" '
+    return (f'<text class="{escape(f["cls"])}"{f["attrs"]} x="{f["x"]}" y="{f["y"]}" '
             f'text-anchor="middle">{escape(f["label"])}</text>')
 
 
@@ -468,6 +469,7 @@ class _Layout:
         self.c = THEMES[self.theme_name]
         self.lanes = _lanes(resolved, options)
         self._compare_cache: dict | None = None
+        self._step_attrs: dict[int, str] = {}
         self.columns: list[Column] = []
         self.stage_spans: list[tuple[float, float]] = []
         x = PAD + LABEL_W
@@ -486,6 +488,19 @@ class _Layout:
         self.grid_right = x
         self.width = max(MIN_WIDTH, x + PAD)
         self.right = self.width - PAD
+
+    def step_attrs(self, tp) -> str:
+        """The attributes that tie a part of the picture to its step, escaped
+        once per step: ``data-touchpoint`` (the HTML page opens the step's
+        details from it) and ``data-personas``, the personas the step applies
+        to (the page's persona filter hides the steps of the other personas)."""
+        attrs = self._step_attrs.get(id(tp))
+        if attrs is None:
+            attrs = f' data-touchpoint="{escape(clean(tp.id))}"'
+            if self.r.personas:
+                attrs += f' data-personas="{escape(" ".join(clean(p.id) for p in self.r.personas_of(tp)))}"'
+            self._step_attrs[id(tp)] = attrs
+        return attrs
 
     # -- header -------------------------------------------------------------
     def header(self) -> tuple[list[Text], list[dict], float]:
@@ -661,6 +676,9 @@ class _Layout:
                 block.add(value, 12, "cjm-text", 16, max_lines=12)
                 cards.append(_card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-bp cjm-bp-{lane}", block,
                                    clean(value)))
+        attrs = self.step_attrs(tp)
+        for card in cards:
+            card.attrs = attrs
         return cards
 
     def _issue_card(self, x: float, y: float, item, kind: str) -> Card:
@@ -705,11 +723,26 @@ class _Layout:
                     y = max(float(cd.y) + float(cd.h) for cd in row_cards) + 8
                     row_cards = []
                 card = self._kpi_card(x0 + col * COL_W + GAP, y, kpi)
+                card.attrs = self._kpi_attrs(stage, kpi.id)
                 row_cards.append(card)
                 cards.append(card)
             if row_cards:
                 bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in row_cards))
         return cards, bottom + 10
+
+    def _kpi_attrs(self, stage, kid: str) -> str:
+        """A KPI card belongs to a step when that step alone, and not the
+        stage, lists the KPI; one shared by several steps keeps the personas
+        of all of them (a stage's own KPI is everyone's: no attributes)."""
+        if kid in stage.kpis:
+            return ""
+        steps = [tp for tp in stage.touchpoints if kid in tp.kpis]
+        if len(steps) == 1:
+            return self.step_attrs(steps[0])
+        if not steps or not self.r.personas:
+            return ""
+        ids = {p.id for tp in steps for p in self.r.personas_of(tp)}
+        return f' data-personas="{escape(" ".join(clean(p.id) for p in self.r.personas if p.id in ids))}"'
 
     def _kpi_card(self, x: float, y: float, kpi) -> Card:
         block = Block(x + CARD_PAD, TEXT_W, y + 9)
@@ -774,6 +807,7 @@ class _Layout:
         # " (feeling) at Step", escaped once per step rather than once per point
         step_notes = [escape((f" ({clean(col.tp.feeling)})" if col.tp.feeling else "") + f" at {clean(col.tp.name)}")
                       for col in steps]
+        step_ids = [f' data-touchpoint="{escape(clean(col.tp.id))}"' for col in steps]
         for k, (pid, values) in enumerate(series):
             color = r.colors.get(pid, c["accent"]) if pid else c["accent"]
             name = r.persona(pid).name if pid else "All customers"
@@ -792,7 +826,7 @@ class _Layout:
                     runs.append([])
                 runs[-1].append(pt)
                 prev = i
-                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="4.5" fill="{fill}"><title>{who}: '
+                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="4.5" fill="{fill}"{step_ids[i]}><title>{who}: '
                               f'{_signed(v, signed)}{step_notes[i]}</title></circle>')
             curves.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
                            "paths": [_monotone_path(run) for run in runs if len(run) > 1],
@@ -804,13 +838,14 @@ class _Layout:
             fy = plot_bottom + 24
             if tp.feeling:
                 lines, _cut = wrap(tp.feeling, CARD_W, 11.5, max_lines=1)
-                feelings.append({"x": _f(col.cx), "y": _f(fy), "label": lines[0], "cls": "cjm-feeling", "pill": False})
+                feelings.append({"x": _f(col.cx), "y": _f(fy), "label": lines[0], "cls": "cjm-feeling", "pill": False,
+                                 "attrs": self.step_attrs(tp)})
             if tp.expectation:
                 label = EXPECTATION.get(tp.expectation, tp.expectation)
                 w = text_width(label, 10) + 14
                 feelings.append({"x": _f(col.cx), "y": _f(fy + 17), "label": label, "pill": True,
                                  "px": _f(col.cx - w / 2), "py": _f(fy + 6), "pw": _f(w),
-                                 "cls": f"cjm-exp cjm-exp-{tp.expectation}"})
+                                 "cls": f"cjm-exp cjm-exp-{tp.expectation}", "attrs": self.step_attrs(tp)})
         height = plot_bottom - top + 56
         neutral_y = y_of(neutral)
         lane = {

@@ -158,15 +158,29 @@
     opener = null;
   }
   function touchpointOf(target) {
-    return target && target.closest ? target.closest("[data-touchpoint]") : null;
+    if (!target || !target.closest || target.closest("a[href]")) { return null; }  /* a link goes where it points */
+    return target.closest("[data-touchpoint]");
   }
-  /* the SVG's touchpoints become keyboard-reachable buttons */
-  all("svg [data-touchpoint]").forEach(function (node) {
+  /* In the SVG every card, feeling and emotion point of a step opens its
+     details on click. One element per step becomes a keyboard button (its
+     touchpoint card, or its first part when that lane is not drawn), so
+     that Tab moves from step to step rather than through every card. */
+  var buttons = {};
+  all("svg .cjm-touchpoint[data-touchpoint]").concat(all("svg [data-touchpoint]")).forEach(function (node) {
+    var id = node.getAttribute("data-touchpoint");
+    if (has(buttons, id) || !has(touchpoints, id)) { return; }
+    buttons[id] = node;
     node.setAttribute("tabindex", "0");
     node.setAttribute("role", "button");
-    if (has(touchpoints, node.getAttribute("data-touchpoint"))) {
-      node.setAttribute("aria-label", "Details of " + touchpoints[node.getAttribute("data-touchpoint")].name);
-    }
+    node.setAttribute("aria-label", "Details of " + touchpoints[id].name);
+    /* a button's content is presentational: its links stay clickable, and
+       keyboard users find them in the details panel and the step tables */
+    Array.prototype.forEach.call(node.querySelectorAll("a[href]"), function (a) { a.setAttribute("tabindex", "-1"); });
+  });
+  /* with buttons inside, the map is no longer a plain image to assistive
+     technology (role="img" would hide them) */
+  all(".map-frame > svg[role='img']").forEach(function (svg) {
+    if (svg.querySelector("[role='button']")) { svg.setAttribute("role", "group"); }
   });
   doc.addEventListener("click", function (event) {
     var node = touchpointOf(event.target);
