@@ -254,6 +254,104 @@ def test_map_without_personas_draws_one_curve():
     assert len(curves[0].findall(NS + "circle")) == 3
 
 
+# --- steps as targets for the HTML page (data-touchpoint, data-personas) ----------------
+def step_parts(root: ET.Element) -> dict[str, list[ET.Element]]:
+    parts: dict[str, list[ET.Element]] = {}
+    for el in root.iter():
+        if el.get("data-touchpoint") is not None:
+            parts.setdefault(el.get("data-touchpoint"), []).append(el)
+    return parts
+
+
+def kind(el: ET.Element) -> str:
+    classes = (el.get("class") or "").split()
+    return next((c for c in classes if c != "cjm-card"), el.tag.removeprefix(NS))
+
+
+def test_every_part_of_a_step_names_the_step_and_its_personas():
+    resolved = make()
+    root = parse(draw(resolved))
+    parts = step_parts(root)
+    assert list(parts) == ["signup", "onboarding", "sales-call"]  # the order of the steps, lane by lane
+    kinds = {tid: sorted({kind(el) for el in els}) for tid, els in parts.items()}
+    assert kinds["signup"] == ["circle", "cjm-action", "cjm-bp", "cjm-exp", "cjm-feeling", "cjm-thought",
+                               "cjm-touchpoint"]
+    assert kinds["onboarding"] == ["circle", "cjm-action", "cjm-bp", "cjm-exp", "cjm-feeling",
+                                   "cjm-opp", "cjm-pain", "cjm-touchpoint"]
+    assert sum(kind(el) == "cjm-thought" for el in parts["signup"]) == 2  # each bubble
+    assert sum(kind(el) == "cjm-bp" for el in parts["signup"]) == 4  # front, back, support, policy
+    for _stage, tp in resolved.touchpoints():
+        wanted = " ".join(p.id for p in resolved.personas_of(tp))
+        for el in parts[tp.id]:
+            if el.tag == NS + "circle":  # an emotion point sits in its persona's curve
+                assert el.get("data-personas") is None
+            else:
+                assert el.get("data-personas") == wanted, (tp.id, kind(el))
+    assert {el.get("data-personas") for el in parts["onboarding"] if el.tag != NS + "circle"} == {"admin user"}
+    # emotion points: one per persona score, inside that persona's curve
+    for curve in by_class(root, "cjm-curve"):
+        ids = [c.get("data-touchpoint") for c in curve.findall(NS + "circle")]
+        scored = [tp.id for _s, tp in resolved.touchpoints()
+                  if isinstance(tp.emotion, dict) and curve.get("data-persona") in tp.emotion]
+        assert ids == scored
+    # the placeholder of an empty stage, stage heads and lanes belong to no step
+    for el in by_class(root, "cjm-none") + by_class(root, "cjm-stage") + by_class(root, "cjm-lane"):
+        assert el.get("data-touchpoint") is None and el.get("data-personas") is None
+
+
+def test_kpi_cards_belong_to_a_step_only_when_one_step_alone_lists_them():
+    data = copy.deepcopy(RICH)
+    data["stages"][0]["kpis"] = []  # ttv: now listed by onboarding alone
+    data["stages"][1]["kpis"] = []
+    data["stages"][0]["touchpoints"][0]["kpis"] = ["conv"]
+    data["stages"][0]["touchpoints"][1]["kpis"] = ["ttv", "conv"]  # conv: by signup and onboarding
+    root = parse(draw(make(data)))
+    cards = {card.find(NS + "text").findtext(NS + "tspan"): card for card in by_class(root, "cjm-kpi")}
+    assert cards["Time to value"].get("data-touchpoint") == "onboarding"
+    assert cards["Time to value"].get("data-personas") == "admin user"
+    shared = [c for c in by_class(root, "cjm-kpi") if c.findtext(f"{NS}text/{NS}tspan") == "Trial conversion"]
+    assert len(shared) == 2  # once in each stage
+    try_conv, decide_conv = shared
+    assert try_conv.get("data-touchpoint") is None and try_conv.get("data-personas") == "admin buyer user"
+    assert decide_conv.get("data-touchpoint") == "sales-call" and decide_conv.get("data-personas") == "buyer"
+    # a stage's own KPI is everyone's
+    root = parse(draw())
+    assert all(c.get("data-touchpoint") is None and c.get("data-personas") is None for c in by_class(root, "cjm-kpi"))
+
+
+def test_persona_view_and_map_without_personas():
+    resolved = make()
+    root = parse(draw(resolved.only_persona("buyer"), persona="buyer"))
+    assert list(step_parts(root)) == ["signup", "sales-call"]
+    parts = step_parts(root)
+    assert {el.get("data-personas") for els in parts.values() for el in els if el.tag != NS + "circle"} == {"buyer"}
+    data = copy.deepcopy(RICH)
+    data.pop("personas")
+    for stage in data["stages"]:
+        for tp in stage.get("touchpoints", []):
+            tp.pop("personas", None)
+            tp["emotion"] = 1
+    root = parse(draw(make(data)))
+    parts = step_parts(root)
+    assert list(parts) == ["signup", "onboarding", "sales-call"]
+    assert all(el.get("data-personas") is None for els in parts.values() for el in els)  # nothing to filter
+
+
+def test_step_attributes_are_escaped():
+    resolved = make()
+    tp = resolved.stages[0].touchpoints[0]
+    object.__setattr__(tp, "id", '"><script>alert(1)</script>')
+    out = draw(resolved)
+    assert "<script" not in out
+    assert step_parts(parse(out))['"><script>alert(1)</script>'][0].get("data-personas") == "admin buyer user"
+
+
+def test_every_link_is_noopener_noreferrer():
+    links = list(parse(draw()).iter(NS + "a"))
+    assert len(links) == 2
+    assert all(a.get("rel") == "noopener noreferrer" for a in links)
+
+
 # --- blueprint lines ---------------------------------------------------------------
 def test_service_blueprint_lines():
     root = parse(draw())
