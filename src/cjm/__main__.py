@@ -1,4 +1,4 @@
-from cjm.cli import main
+from cjm.entry import main
 
 if __name__ == "__main__":
     main()

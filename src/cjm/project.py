@@ -156,8 +156,10 @@ def load_project(config_file: Path, display: str | None = None) -> Project:
         if doc.findings or doc.data is None:
             raise ConfigError(doc.findings)
         data, index = doc.data, doc.index
+    from cjm.model.validators import validator_for
+
     try:
-        config = ProjectConfig.model_validate(data)
+        config = validator_for(ProjectConfig).validate_python(data)
     except ValidationError as exc:
         findings = findings_from_validation_error(exc, data, index, ProjectConfig)
         raise ConfigError([Finding("CJM001", "config", f.severity, f.message, f.span, f.path, f.hint)
@@ -168,4 +170,5 @@ def load_project(config_file: Path, display: str | None = None) -> Project:
 def default_project(root: Path) -> Project:
     from cjm.model.config import ProjectConfig
 
-    return Project(root, ProjectConfig(), None)
+    # No file, nothing to validate: the defaults as they are.
+    return Project(root, ProjectConfig.model_construct(), None)

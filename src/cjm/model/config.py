@@ -27,6 +27,11 @@ class RenderConfig(_Model):
     """Lanes to draw in the SVG map; all that have content when left out."""
 
 
+def _default_render() -> RenderConfig:
+    # model_construct and a named function: see journey._default_scale.
+    return RenderConfig.model_construct()
+
+
 class ProjectConfig(_Model):
     """Which files are maps, where shared catalogues live, rule levels, render defaults."""
 
@@ -40,4 +45,4 @@ class ProjectConfig(_Model):
     rules: dict[str, RuleLevel] = {}
     """Rule code or name -> level, e.g. `unaddressed-pain-point: error`."""
     fail_level: Literal["error", "warning", "info"] = "error"
-    render: RenderConfig = Field(default_factory=RenderConfig)
+    render: RenderConfig = Field(default_factory=_default_render)

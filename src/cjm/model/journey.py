@@ -63,6 +63,13 @@ class Scale(_Model):
     """What the highest score means, e.g. 'delighted'."""
 
 
+def _default_scale() -> Scale:
+    # model_construct: the default needs no validation, and building Scale's own
+    # validator just for it would cost a validator build on every run. A named
+    # function (not a lambda) so that the built validator can be pickled.
+    return Scale.model_construct()
+
+
 class Persona(_Model):
     """A fictional customer who stands for a segment."""
 
@@ -217,7 +224,7 @@ class JourneyMap(_Model):
     tags: list[ShortText] = []
     improves: ShortText | None = None
     """For a future-state map: the path of the current-state map it improves on."""
-    scale: Scale = Field(default_factory=Scale)
+    scale: Scale = Field(default_factory=_default_scale)
     personas: list[Persona | Id] = []
     """Personas defined here, or ids of personas from the project's catalogues."""
     channels: list[Channel] = []

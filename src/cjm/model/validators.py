@@ -1,0 +1,89 @@
+"""Validators for the document models, kept on disk between runs.
+
+Building the pydantic validator of ``JourneyMap`` costs ~60 ms and, the first
+time any validator is built, pydantic imports its plugin loader (which imports
+``importlib.metadata``, another ~35 ms). ``cjm validate`` runs on every commit,
+so the built ``SchemaValidator`` (which pydantic-core can pickle) is cached in
+``~/.cache/cjm/validators``, keyed by the versions of cjm, pydantic,
+pydantic-core and Python and by a hash of the module that defines the models:
+any change to the models, or an upgrade, builds and stores a fresh one. A cache
+that cannot be read or written is ignored. ``CJM_NO_CACHE=1`` turns it off.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+_MEMO: dict[type, Any] = {}
+
+
+def cache_dir() -> str | None:
+    if os.environ.get("CJM_NO_CACHE"):
+        return None
+    base = os.environ.get("CJM_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "cjm")
+    return base
+
+
+def _cache_file(cls: type) -> str | None:
+    base = cache_dir()
+    if base is None:
+        return None
+    import hashlib
+
+    import pydantic.version
+    import pydantic_core
+
+    from cjm import __version__
+
+    try:
+        with open(sys.modules[cls.__module__].__file__ or "", "rb") as handle:
+            source = handle.read()
+    except OSError:
+        return None
+    key = "|".join((cls.__module__, cls.__qualname__, __version__, pydantic.version.VERSION,
+                    pydantic_core.__version__, sys.version, hashlib.sha256(source).hexdigest()))
+    name = f"{cls.__name__}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
+    return os.path.join(base, "validators", name)
+
+
+def validator_for(cls: type) -> Any:
+    """``cls.__pydantic_validator__``, unpickled from the cache when possible."""
+    found = _MEMO.get(cls)
+    if found is not None:
+        return found
+    import pickle
+
+    path = _cache_file(cls)
+    validator = None
+    if path is not None:
+        try:
+            with open(path, "rb") as handle:
+                validator = pickle.load(handle)
+        except Exception:  # noqa: BLE001 - missing, truncated or from another build: rebuild
+            validator = None
+    if validator is None:
+        cls.model_rebuild()  # the models use defer_build: build now
+        validator = cls.__pydantic_validator__
+        if path is not None:
+            try:
+                _store(path, pickle.dumps(validator, protocol=pickle.HIGHEST_PROTOCOL))
+            except (pickle.PicklingError, TypeError, AttributeError):
+                pass  # a validator that cannot be pickled is simply not cached
+    _MEMO[cls] = validator
+    return validator
+
+
+def _store(path: str, data: bytes) -> None:
+    import tempfile
+
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
