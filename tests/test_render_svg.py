@@ -352,6 +352,56 @@ def test_every_link_is_noopener_noreferrer():
     assert all(a.get("rel") == "noopener noreferrer" for a in links)
 
 
+# --- drawn once per map and options (svg and html in one cjm render call) ----------------
+@pytest.fixture
+def scenes(monkeypatch) -> list[object]:
+    """Counts the pictures really laid out (memo misses), from an empty memo."""
+    calls: list[object] = []
+    scene = svg._Layout.scene
+
+    def counted(self):
+        calls.append(self.r)
+        return scene(self)
+
+    monkeypatch.setattr(svg._Layout, "scene", counted)
+    monkeypatch.setattr(svg, "_last", None)
+    return calls
+
+
+def test_the_same_map_and_options_are_drawn_once(scenes):
+    from cjm.render import html
+
+    resolved = make()
+    picture = draw(resolved)
+    page = html.render(resolved, RenderOptions())
+    assert picture.strip() in page
+    assert draw(resolved) is picture
+    assert len(scenes) == 1
+    assert draw(resolved, theme="dark") != picture  # other options: drawn again
+    assert len(scenes) == 2
+    again = make()  # an equal but new map (each run, each --watch round resolves anew): drawn again
+    assert draw(again, theme="dark") == draw(resolved, theme="dark")
+    assert len(scenes) == 4
+    assert draw(resolved.only_persona("buyer"), persona="buyer") != picture
+    assert len(scenes) == 5
+
+
+def test_one_render_call_draws_each_map_once(scenes, tmp_path):
+    from cjm.build import RenderRequest, render_maps
+
+    maps = [str(EXAMPLES / "ecommerce-current.yaml"), str(EXAMPLES / "b2b-saas.yaml")]
+    result = render_maps(RenderRequest(maps, formats=["html", "md", "svg"], out=str(tmp_path)))
+    assert result.reports == []
+    assert [o.fmt for o in result.outputs] == ["html", "md", "svg"] * 2
+    assert len(scenes) == 2 and scenes[0] is not scenes[1]
+    for page, picture in ((result.outputs[0], result.outputs[2]), (result.outputs[3], result.outputs[5])):
+        assert picture.content.strip() in page.content
+    result = render_maps(RenderRequest(maps[:1], formats=["svg", "html"], out=str(tmp_path), persona="busy-professional"))
+    assert len(scenes) == 3
+    assert 'data-touchpoint="refer-a-friend"' not in result.outputs[0].content  # Maya's step only
+    assert result.outputs[0].content.strip() in result.outputs[1].content
+
+
 # --- blueprint lines ---------------------------------------------------------------
 def test_service_blueprint_lines():
     root = parse(draw())
