@@ -1,4 +1,10 @@
-"""Time ``cjm validate`` against ``check-jsonschema`` on the same files, side by side.
+"""Time cjm against its peers on the same inputs, side by side.
+
+- ``cjm validate`` against ``check-jsonschema --schemafile`` (the validator users
+  would reach for), on the same maps and cjm's committed schema;
+- ``cjm render`` of an M map to SVG, HTML and Markdown in one call against
+  mermaid-cli (``mmdc``) rendering a 15-step Mermaid ``journey`` to SVG (the
+  text format people use for journeys today), with Debian's chromium.
 
     python benchmarks/run.py            # every case, full repetitions
     python benchmarks/run.py --quick    # fewer repetitions
@@ -59,6 +65,18 @@ class Case:
     peer_times: list[tuple[float, float]] = field(default_factory=list)
 
 
+def mmdc() -> list[str]:
+    """mermaid-cli from benchmarks/node_modules, driving the system's chromium."""
+    local = HERE / "node_modules" / ".bin" / "mmdc"
+    if not local.exists():
+        sys.exit("mermaid-cli is not installed for the render benchmark; install it with:\n"
+                 "  PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix benchmarks   (and apt-get install chromium)")
+    return [str(local), "-p", str(HERE / "puppeteer.json"), "-q"]
+
+
+RENDER_OUT = OUT / "render"
+
+
 def corpus_files() -> list[str]:
     return sorted(str(p) for p in (OUT / "corpus").glob("*.yaml"))
 
@@ -80,6 +98,14 @@ CASES: list[Case] = [
     Case("l-file", "one L map (10 personas, 10 stages, 2,000 touchpoints)",
          lambda: [tool("cjm"), "validate", str(OUT / "l.yaml")],
          lambda: jsonschema(str(OUT / "l.yaml")), None, reps=5),
+    Case("render-m", "render an M map to svg+html+md vs mmdc, 15-step journey",
+         lambda: [tool("cjm"), "render", str(OUT / "m.yaml"), "-f", "svg,html,md", "-o", str(RENDER_OUT)],
+         lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.svg")],
+         0.2, reps=5),
+    Case("render-l", "render an L map in every format vs mmdc, 15-step journey",
+         lambda: [tool("cjm"), "render", str(OUT / "l.yaml"), "-f", "all", "-o", str(RENDER_OUT)],
+         lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.svg")],
+         None, reps=2),
     Case("version", "start-up: --version",
          lambda: [tool("cjm"), "--version"],
          lambda: [tool("check-jsonschema"), "--version"], 0.4, reps=10),
@@ -119,7 +145,8 @@ def check_peer_has_c_parser() -> None:
 
 def sanity(case: Case) -> None:
     """Both tools must accept every file, or the timings compare different work."""
-    for who, make in (("cjm", case.cjm), ("check-jsonschema", case.peer)):
+    RENDER_OUT.mkdir(parents=True, exist_ok=True)
+    for who, make in (("cjm", case.cjm), ("peer", case.peer)):
         command = make()
         proc = subprocess.run(command, capture_output=True, cwd=ROOT)
         if proc.returncode != 0:
@@ -132,7 +159,7 @@ def fmt(seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="cjm validate vs check-jsonschema, side by side.")
+    parser = argparse.ArgumentParser(description="cjm vs its peers (check-jsonschema, mermaid-cli), side by side.")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (for a quick look)")
     parser.add_argument("--only", action="append", choices=[c.name for c in CASES], metavar="NAME",
                         help=f"run only this case (repeatable): {', '.join(c.name for c in CASES)}")
@@ -168,8 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                 (case.cjm_times if who == "cjm" else case.peer_times).append((wall, cpu))
         print(f"round {r + 1}/{rounds} done", file=sys.stderr)
 
-    print(f"\ncjm validate vs check-jsonschema --schemafile {SCHEMA.relative_to(ROOT)}  "
-          f"(medians; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})\n")
+    print(f"\ncjm vs peers: validate vs check-jsonschema --schemafile {SCHEMA.relative_to(ROOT)}; "
+          f"render vs mermaid-cli  (medians; {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})\n")
     header = f"| {'case':8} | {'what':54} | {'n':>2} | {'cjm':>9} | {'peer':>9} | {'cjm/peer':>8} " \
              f"| {'target':>6} | {'ok':3} | {'CPU ratio':>9} |"
     print(header)

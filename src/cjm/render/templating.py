@@ -7,8 +7,11 @@
   (``*.md.j2``, ``*.mmd.j2``), which escape with their own filters: HTML, SVG
   and XML templates are escaped whatever their suffix, and a user's override
   cannot turn that off by naming the file differently.
-- The environment is sandboxed, and map text only ever reaches templates as
-  values, never as template source.
+- Map text only ever reaches templates as values, never as template source.
+- Templates from a user's folder run in jinja2's sandbox: a template folder
+  can come from a pull request that CI renders, so it must not reach Python
+  internals. cjm's own templates run unsandboxed, which renders ~2x faster
+  (the sandbox checks every attribute access).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith(UNESCAPED_SUFFIXES)
 
 
-def _bytecode_cache():
+def _bytecode_cache(flavour: str):
     """Compiled templates are kept between runs (compiling costs ~130 ms a run;
     loading cached bytecode ~3 ms). jinja2 checks each template's source
     checksum and its own version, so an edited or overridden template is never
@@ -36,7 +39,9 @@ def _bytecode_cache():
 
     base = os.environ.get("CJM_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "cjm")
-    folder = os.path.join(base, "jinja2")
+    # Sandboxed and plain environments compile to different code (the sandbox
+    # routes calls through environment.call), so they never share a folder.
+    folder = os.path.join(base, "jinja2", flavour)
     try:
         os.makedirs(folder, exist_ok=True)
         if not os.access(folder, os.W_OK):
@@ -48,21 +53,24 @@ def _bytecode_cache():
 
 @lru_cache(maxsize=8)
 def environment(template_dir: Path | None = None):
-    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
     loaders = []
+    kind = Environment
     if template_dir is not None:
+        from jinja2.sandbox import SandboxedEnvironment
+
         loaders.append(FileSystemLoader(str(template_dir)))
+        kind = SandboxedEnvironment
     loaders.append(PackageLoader("cjm", "templates"))
-    env = SandboxedEnvironment(
+    env = kind(
         loader=ChoiceLoader(loaders),
         autoescape=_autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(kind.__name__),
     )
     from cjm.render import text as text_filters
 
