@@ -55,6 +55,21 @@ ALL_FORMATS = ("svg", "flow", "md", "html", "mermaid", "json")
 
 def render(fmt: str, resolved, options: RenderOptions) -> str:
     module = importlib.import_module(RENDERERS[fmt].module)
-    if fmt == "dot":
-        return module.to_dot(resolved, options)
-    return module.render(resolved, options)
+    try:
+        if fmt == "dot":
+            return module.to_dot(resolved, options)
+        return module.render(resolved, options)
+    except Exception as exc:
+        # A broken or forbidden template (most often a user's override) is the
+        # user's to fix: say which template and line, exit 2, no traceback.
+        if type(exc).__module__.startswith("jinja2"):
+            raise RenderError(_template_problem(exc), exit_code=2) from None
+        raise
+
+
+def _template_problem(exc: Exception) -> str:
+    where = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    place = f"{where}:{line}: " if where and line else (f"{where}: " if where else "")
+    kind = "unsafe template" if type(exc).__name__ == "SecurityError" else "template error"
+    return f"{kind}: {place}{exc}"
