@@ -169,6 +169,9 @@ def validate(
     chosen = Severity.WARNING if strict else (Severity.parse(fail_level.value) if fail_level else None)
     options = CheckOptions(fail_level=chosen, levels=levels, force_exclude=force_exclude, jobs=jobs)
     progress, update = _progress()
+    import time
+
+    started = time.perf_counter()
     try:
         result = run(list(paths or []), options, config, on_progress=update)
     except UsageError as exc:
@@ -182,10 +185,23 @@ def validate(
                                                       else "text")
     from cjm.reporters import get
 
+    if STATE.verbose:
+        _describe_run(result, time.perf_counter() - started)
     if fmt == "text" and STATE.quiet and not result.findings:
         raise typer.Exit(EXIT_OK)
     get(fmt)(result, sys.stdout, color=use_color(sys.stdout), tool_version=__version__)
     raise typer.Exit(EXIT_FINDINGS if result.failed else EXIT_OK)
+
+
+def _describe_run(result, seconds: float) -> None:
+    """-v: what was checked, as what, with which settings, and how long it took."""
+    kinds: dict[str, int] = {}
+    for report in result.reports:
+        kinds[report.kind] = kinds.get(report.kind, 0) + 1
+        err(f"  {report.file}: {report.kind}, {len(report.findings)} finding(s)")
+    summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
+    err(f"checked {len(result.reports)} file(s) ({summary}) in {seconds:.2f} s; "
+        f"fail level: {result.fail_level.label}")
 
 
 @app.command("rules")
