@@ -126,3 +126,31 @@ def test_default_date_is_today_and_bad_date_is_a_usage_error(tmp_path, cjm):
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
     proc = cjm("init", str(tmp_path / "z"), "--template", "insurance")
     assert proc.returncode == 2
+
+
+def test_every_template_and_type_renders_in_every_format(projects, tmp_path):
+    """The starters are meant to be rendered straight away: every format, every
+    template x type, through the same pipeline as `cjm render`."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from cjm.build import RenderRequest, render_maps, write_outputs
+
+    formats = ["svg", "md", "html", "mermaid", "json", "dot"]
+    if shutil.which("dot"):
+        formats.append("flow")
+    for (template, kind), folder in projects.items():
+        out = tmp_path / f"{template}-{kind}"
+        result = render_maps(RenderRequest([str(folder)], formats, str(out)))
+        assert not result.reports, (template, kind, [f.message for r in result.reports for f in r.findings])
+        write_outputs(result, check=False)
+        maps = {o.source for o in result.outputs}
+        assert len(maps) == (2 if kind == "future-state" else 1), maps
+        assert {o.fmt for o in result.outputs} == set(formats)
+        for output in result.outputs:
+            text = output.path.read_text(encoding="utf-8")
+            assert text.strip(), output.path
+            if output.path.suffix == ".svg":
+                ET.fromstring(text)  # well-formed XML
+            if output.fmt == "html":
+                assert "Content-Security-Policy" in text
