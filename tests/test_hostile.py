@@ -62,6 +62,8 @@ def _laughs() -> bytes:
 
 
 CASES = [
+    Case("huge-list", lambda: (HEAD + "stages: [{id: a, name: A}]\npersonas:\n" + "  - 1\n" * 60_000).encode(),
+         "CJM104", 6, 3, "at most 10,000"),
     Case("duplicate-key-top", lambda: (HEAD + "title: Again\n" + STAGES).encode(), "CJM102", 4, 1,
          "first defined at line 2"),
     Case("duplicate-key-nested",
@@ -263,3 +265,18 @@ def test_broken_symlink(tmp_path: Path) -> None:
     (tmp_path / "gone.yaml").symlink_to("nowhere.yaml")
     proc, _ = run_limited("validate", ".", cwd=tmp_path)
     check_output(proc, "gone.yaml", Case("broken", bytes, "CJM107", 1, 1, "broken link to nowhere.yaml"))
+
+
+def test_thousands_of_schema_errors_are_capped(tmp_path: Path, startup: Timing) -> None:
+    """Three lists of 9,000 wrong items: 27,000 schema errors. cjm shows the
+    first few per list and says how many there are, in bounded time and memory."""
+    body = "stages: [{id: a, name: A}]\n" + "".join(
+        f"{key}:\n" + "  - 1\n" * 9_000 for key in ("personas", "channels", "kpis"))
+    (tmp_path / "m.yaml").write_text(HEAD + body)
+    proc, timing = run_limited("validate", "-f", "json", "m.yaml", cwd=tmp_path)
+    assert proc.returncode == 1 and b"Traceback" not in proc.stderr
+    findings = json.loads(proc.stdout)["findings"]
+    assert len(findings) <= 201
+    assert any("too many schema errors" in f["message"] for f in findings)
+    assert {f["path"].split("[")[0] for f in findings if f["path"]} == {"personas", "channels", "kpis"}
+    assert timing.within(TIME_LIMIT, startup) and timing.peak_bytes < MEMORY_CAP, timing

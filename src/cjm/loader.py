@@ -37,6 +37,10 @@ MAX_TEXT_DEPTH = 1_000  # a bound on nesting read off the raw text, before parsi
 # 2,000-touchpoint map has about 75,000; every value costs ~1 KB and ~10 µs
 # while loading, so this keeps any file within 256 MB and about a second.
 MAX_NODES = 200_000
+# Items in one list or keys in one mapping. The largest real maps hold a few
+# thousand touchpoints; a list of 60,000 wrong items would make the schema step
+# produce 120,000 errors (hundreds of MB) before a single one is shown.
+MAX_ITEMS = 10_000
 MAX_NUMBER_CHARS = 100
 
 _STD = "tag:yaml.org,2002:"
@@ -485,6 +489,11 @@ class _Walker:
             return self._scalar(node)
         if depth >= MAX_DEPTH:
             self._stop(FILE_LIMIT, f"values nest more than {MAX_DEPTH} levels deep", node)
+        if len(node.value) > MAX_ITEMS:
+            what = "items" if cls is self._seq_cls else "keys"
+            self._stop(FILE_LIMIT, f"this {'list' if cls is self._seq_cls else 'mapping'} holds "
+                       f"{len(node.value):,} {what}; cjm reads at most {MAX_ITEMS:,}", node,
+                       "split the map into several files")
         if cls is self._seq_cls:
             self._check_tag(node, _SEQ)
             depth += 1
