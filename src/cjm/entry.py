@@ -1,9 +1,19 @@
-"""The console entry point: answers ``cjm --version`` before anything heavy is
-imported (it runs in pre-commit and in scripts that check the version), and
-hands everything else to the typer application in ``cjm.cli``."""
+"""The console entry point (``cjm`` and ``python -m cjm``).
+
+Two things make the command start and stop quickly, which matters because it
+runs in pre-commit on every commit:
+
+- ``cjm --version`` is answered before anything heavy is imported;
+- when the command is done, the process ends with ``os._exit`` once stdout and
+  stderr are flushed, instead of tearing down every module and object it
+  loaded (~50 ms for the typer + pydantic + jinja2 stack). Every file cjm
+  writes is closed (and fsynced) before that point: writes go through
+  ``cjm.fsutil.atomic_write``, and the caches write whole files the same way.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -15,4 +25,24 @@ def main() -> None:
         return
     from cjm.cli import main as cli_main
 
-    cli_main()
+    try:
+        cli_main()
+        code = 0
+    except SystemExit as exc:
+        code = _exit_code(exc.code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass  # the reader went away (`cjm ... | head`): nothing more to say
+    os._exit(code)
+
+
+def _exit_code(value: object) -> int:
+    """As the interpreter turns ``SystemExit.code`` into a status."""
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value & 0xFF
+    sys.stderr.write(f"{value}\n")
+    return 1
