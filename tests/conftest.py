@@ -55,6 +55,26 @@ stages:
 """
 
 
+# A small valid map whose lines the reporter and CLI tests count on
+# (the emotion value sits at line 14, column 24).
+SHOP_MAP = """\
+cjm: 1
+title: Online shop
+goal: Turn visitors into buyers
+personas:
+  - id: sam
+    name: Sam
+    goals: [Buy running shoes]
+stages:
+  - id: purchase
+    name: Purchase
+    touchpoints:
+      - id: cart
+        name: Cart
+        emotion: {sam: 1}
+"""
+
+
 @pytest.fixture
 def minimal_map() -> str:
     return MINIMAL_MAP

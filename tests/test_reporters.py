@@ -26,22 +26,9 @@ from cjm.locations import Span
 from cjm.pipeline import ValidationResult
 from cjm.reporters import REPORTERS, get
 
-MAP = """\
-cjm: 1
-title: Online shop
-goal: Turn visitors into buyers
-personas:
-  - id: sam
-    name: Sam
-    goals: [Buy running shoes]
-stages:
-  - id: purchase
-    name: Purchase
-    touchpoints:
-      - id: cart
-        name: Cart
-        emotion: {sam: 1}
-"""
+from conftest import SHOP_MAP
+
+MAP = SHOP_MAP
 
 # file -> (text, [(line, column, code, name)])
 ACCEPTANCE = {

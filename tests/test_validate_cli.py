@@ -15,24 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cjm
+from conftest import SHOP_MAP, run_cjm
 
-MAP = """\
-cjm: 1
-title: Online shop
-goal: Turn visitors into buyers
-personas:
-  - id: sam
-    name: Sam
-    goals: [Buy running shoes]
-stages:
-  - id: purchase
-    name: Purchase
-    touchpoints:
-      - id: cart
-        name: Cart
-        emotion: {sam: 1}
-"""
+MAP = SHOP_MAP
 BAD = MAP.replace("{sam: 1}", "{sam: 9}")  # CJM307 at 14:24
 WARN = MAP.replace("goal: Turn visitors into buyers\n", "")  # CJM313 missing-goal (warning) at 2:8
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
