@@ -86,3 +86,17 @@ def test_importtime_of_version_has_no_heavy_module(tmp_path):
     # answered before the typer application (and pydantic) are even loaded.
     assert "cjm" in imported
     assert "typer" not in imported and "pydantic" not in imported
+
+
+def test_every_document_validator_can_be_cached():
+    """cjm.model.validators pickles the built validators between runs; a lambda
+    default or a local function in a model would silently stop that (and cost a
+    validator build on every run)."""
+    import pickle
+
+    from cjm.model.config import ProjectConfig
+    from cjm.model.journey import Catalog, JourneyMap
+
+    for cls in (JourneyMap, Catalog, ProjectConfig):
+        cls.model_rebuild()
+        pickle.loads(pickle.dumps(cls.__pydantic_validator__))

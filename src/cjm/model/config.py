@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cjm.model.journey import FormatVersion
+
 RuleLevel = Literal["error", "warning", "info", "off"]
 RenderFormat = Literal["svg", "flow", "md", "html", "mermaid", "json"]
 
@@ -27,6 +29,11 @@ class RenderConfig(_Model):
     """Lanes to draw in the SVG map; all that have content when left out."""
 
 
+def _every_yaml_file() -> list[str]:
+    # A named function, not a lambda: the built validator is pickled (cjm.model.validators).
+    return ["**/*.yaml", "**/*.yml"]
+
+
 def _default_render() -> RenderConfig:
     # model_construct and a named function: see journey._default_scale.
     return RenderConfig.model_construct()
@@ -35,8 +42,8 @@ def _default_render() -> RenderConfig:
 class ProjectConfig(_Model):
     """Which files are maps, where shared catalogues live, rule levels, render defaults."""
 
-    cjm: Literal[1] = 1
-    maps: list[str] = Field(default_factory=lambda: ["**/*.yaml", "**/*.yml"])
+    cjm: FormatVersion = 1
+    maps: list[str] = Field(default_factory=_every_yaml_file)
     """Glob patterns, relative to the project root, of the map files."""
     catalogs: list[str] = []
     """Glob patterns of catalogue files (shared personas, channels, KPIs)."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt
 
 FORMAT_VERSION = 1
 
@@ -36,6 +36,15 @@ Url = Annotated[
     ),
 ]
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="A colour as #rrggbb.")]
+
+def _whole_number_version(value):
+    # Literal[1] alone accepts `true` and `1.0` (they equal 1 in Python).
+    if type(value) is not int:
+        raise ValueError(f"the format version must be the whole number 1, not {value!r}")
+    return value
+
+
+FormatVersion = Annotated[Literal[1], BeforeValidator(_whole_number_version)]
 
 MapType = Literal["current-state", "future-state", "day-in-the-life", "service-blueprint"]
 MAP_TYPES: tuple[str, ...] = MapType.__args__  # type: ignore[attr-defined]
@@ -207,7 +216,7 @@ class Action(_Model):
 class JourneyMap(_Model):
     """A customer journey map: one goal, its personas, stages and touchpoints."""
 
-    cjm: Literal[1]
+    cjm: FormatVersion
     """The format version."""
     kind: Literal["map"] = "map"
     id: Id | None = None
@@ -236,7 +245,7 @@ class JourneyMap(_Model):
 class Catalog(_Model):
     """Shared personas, channels and KPIs that any map of the project may use by id."""
 
-    cjm: Literal[1]
+    cjm: FormatVersion
     kind: Literal["catalog"]
     personas: list[Persona] = []
     channels: list[Channel] = []

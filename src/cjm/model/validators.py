@@ -38,13 +38,19 @@ def _cache_file(cls: type) -> str | None:
 
     from cjm import __version__
 
+    # The models of one class can use types from the others (FormatVersion, Id…):
+    # hash every module of the package, so that any change rebuilds them all.
+    digest = hashlib.sha256()
+    folder = os.path.dirname(__file__)
     try:
-        with open(sys.modules[cls.__module__].__file__ or "", "rb") as handle:
-            source = handle.read()
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                with open(os.path.join(folder, name), "rb") as handle:
+                    digest.update(name.encode() + b"\0" + handle.read())
     except OSError:
         return None
     key = "|".join((cls.__module__, cls.__qualname__, __version__, pydantic.version.VERSION,
-                    pydantic_core.__version__, sys.version, hashlib.sha256(source).hexdigest()))
+                    pydantic_core.__version__, sys.version, digest.hexdigest()))
     name = f"{cls.__name__}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
     return os.path.join(base, "validators", name)
 
@@ -80,8 +86,17 @@ def _store(path: str, data: bytes) -> None:
     import tempfile
 
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
+        folder = os.path.dirname(path)
+        os.makedirs(folder, exist_ok=True)
+        # Keep one validator per class: drop those of earlier builds.
+        prefix = os.path.basename(path).split("-", 1)[0] + "-"
+        for name in os.listdir(folder):
+            if name.startswith(prefix) and name.endswith(".pickle") and name != os.path.basename(path):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                except OSError:
+                    pass
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
