@@ -51,3 +51,16 @@ def test_the_two_commands_are_near_the_top():
     assert "pip install" in head and "cjm render examples/" in head
     assert "bash scripts/test.sh" in head
     assert "bash scripts/test.sh" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_the_one_minute_map_validates_and_the_typo_is_reported_as_shown(cjm, tmp_path):
+    block = re.search(r"```yaml\n(# shop\.yaml\n.*?)```", README, re.S).group(1)
+    shop = tmp_path / "shop.yaml"
+    shop.write_text(block)
+    clean = cjm("validate", "shop.yaml", cwd=tmp_path)
+    assert clean.returncode == 0 and "All good" in clean.stdout, clean.stdout
+    shop.write_text(block.replace("emotion: {sam: -2}", "emotion: {samm: -2}"))
+    typo = cjm("validate", "shop.yaml", cwd=tmp_path)
+    shown = re.search(r"\$ cjm validate shop.yaml\n(shop\.yaml:\d+:\d+: error [^\n]+)\n", README).group(1)
+    assert typo.returncode == 1
+    assert typo.stdout.splitlines()[0] == shown
