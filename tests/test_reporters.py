@@ -274,3 +274,22 @@ def test_sarif_with_no_findings_is_valid(sarif_schema):
 @pytest.mark.parametrize("fmt", sorted(REPORTERS))
 def test_reporters_are_deterministic(fmt):
     assert _write(fmt, _nasty()) == _write(fmt, _nasty())
+
+
+def test_json_output_follows_its_published_schema(tmp_path):
+    """schemas/cjm-report.schema.json is the contract for tools reading -f json."""
+    import jsonschema
+
+    from conftest import SCHEMAS, run_cjm
+
+    schema = json.loads((SCHEMAS / "cjm-report.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    (tmp_path / "good.yaml").write_text(SHOP_MAP)
+    (tmp_path / "bad.yaml").write_text(SHOP_MAP.replace("{sam: 1}", "{samm: 9}"))
+    (tmp_path / "broken.yaml").write_text("cjm: 1\ntitle: [unclosed\n")
+    (tmp_path / "warn.yaml").write_text(SHOP_MAP.replace("goal: Turn visitors into buyers\n", ""))
+    proc = run_cjm("validate", "-f", "json", str(tmp_path))
+    report = json.loads(proc.stdout)
+    jsonschema.Draft202012Validator(schema).validate(report)
+    assert {f["severity"] for f in report["findings"]} == {"error", "warning"}
+    assert {f["kind"] for f in report["files"]} == {"map", "unknown"}
