@@ -206,7 +206,7 @@ def test_text_report_lines_and_summary():
     text = _write("text", _nasty())
     assert text.splitlines()[0] == f"{NASTY_FILE}:3:7: error CJM201 unknown-key: {NASTY_MESSAGE}".splitlines()[0]
     assert "    hint: did you mean 'a,b'?" in text
-    assert text.splitlines()[-1] == "Found 1 error, 1 warning, 1 note in 1 of 1 file."
+    assert text.splitlines()[-1] == "Found 1 error, 1 warning, 1 info in 1 of 1 file."
     clean = _write("text", _result([], ["a.yaml", "b.yaml"]))
     assert clean == "All good: 2 files checked, no problems.\n"
 

@@ -24,7 +24,8 @@ def lines(result) -> list[list[tuple[str, str]]]:
     files = len(result.reports)
     bad = sum(1 for r in result.reports if r.findings)
     counts = [(result.count(s), s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)]
-    parts = [_plural(n, s.label if s is not Severity.INFO else "note") for n, s in counts if n]
+    # "info" as in each finding's line ("1 info", "3 info"), not a second word for it.
+    parts = [_plural(n, s.label) if s is not Severity.INFO else f"{n} info" for n, s in counts if n]
     if parts:
         style = "bold red" if result.failed else "bold yellow"
         out.append([("Found " + ", ".join(parts) + f" in {bad} of {_plural(files, 'file')}.", style)])
