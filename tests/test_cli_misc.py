@@ -29,3 +29,42 @@ def test_shell_completion_script(cjm):
     proc = cjm("--show-completion", "bash")
     assert proc.returncode == 0
     assert "complete" in proc.stdout and "cjm" in proc.stdout
+
+
+def _stderr_on_a_terminal(args, cwd):
+    """Run with stderr on a pseudo-terminal (stdout piped); return what stderr showed."""
+    import os
+    import subprocess
+    import sys
+
+    master, slave = os.openpty()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
+    proc = subprocess.Popen([sys.executable, "-m", "cjm", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=slave,
+                            env=env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    out = proc.stdout.read()
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace"), out.decode(), proc.returncode
+
+
+def test_progress_bar_on_stderr_for_long_runs(tmp_path):
+    from conftest import MINIMAL_MAP
+
+    for i in range(25):
+        (tmp_path / f"m{i:02}.yaml").write_text(MINIMAL_MAP)
+    shown, out, code = _stderr_on_a_terminal(["validate", "-j", "1", "."], tmp_path)
+    assert code == 0
+    assert "checking" in shown and "25/25" in shown, repr(shown[-400:])
+    assert "All good: 25 files checked" in out  # stdout keeps only the report
+    few, _, _ = _stderr_on_a_terminal(["validate", "m00.yaml"], tmp_path)
+    assert "checking" not in few  # no bar for a short run

@@ -111,14 +111,16 @@ def _config_error(exc) -> typer.Exit:
     return typer.Exit(EXIT_USAGE)
 
 
-def _progress():
-    """A progress bar on stderr for long runs on a terminal; None otherwise."""
+def _progress(label: str = "checking"):
+    """A progress bar on stderr for long runs (20 files or more) on a terminal;
+    None otherwise."""
     if STATE.quiet or not sys.stderr.isatty():
         return None, None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    progress = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        transient=True, console=__import__("rich.console").console.Console(stderr=True))
+    progress = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        transient=True, console=Console(stderr=True))
     task = None
 
     def update(done: int, total: int) -> None:
@@ -326,7 +328,7 @@ def _render_once(request) -> int:
     from cjm.render import RenderError
     from cjm.reporters import get
 
-    progress, update = _progress()
+    progress, update = _progress("rendering")
     try:
         result = render_maps(request, on_progress=update)
     except UsageError as exc:
