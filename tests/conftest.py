@@ -23,6 +23,31 @@ def run_cjm(*args: str, cwd: Path | str | None = None, input: bytes | None = Non
                           capture_output=True, timeout=timeout)
 
 
+def run_on_terminal(args: list[str], cwd: Path | str, env: dict[str, str] | None = None,
+                    stream: str = "stdout") -> tuple[str, str, int]:
+    """Run the CLI with ``stream`` (stdout or stderr) on a pseudo-terminal and the
+    other one piped: (what the terminal showed, the other stream, exit code)."""
+    master, slave = os.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
+    full_env.update(env or {})
+    streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, stream: slave}
+    proc = subprocess.Popen([sys.executable, "-m", "cjm", *args], cwd=cwd, env=full_env, **streams)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    other = (proc.stderr if stream == "stdout" else proc.stdout).read()
+    proc.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode("utf-8", "replace"), other.decode("utf-8", "replace"), proc.returncode
+
+
 @pytest.fixture
 def cjm():
     """``cjm("validate", "x.yaml")`` -> CompletedProcess with text stdout/stderr."""

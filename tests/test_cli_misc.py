@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, run_on_terminal
 
 
 def test_verbose_says_what_was_checked(cjm):
@@ -33,28 +33,7 @@ def test_shell_completion_script(cjm):
 
 def _stderr_on_a_terminal(args, cwd):
     """Run with stderr on a pseudo-terminal (stdout piped); return what stderr showed."""
-    import os
-    import subprocess
-    import sys
-
-    master, slave = os.openpty()
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
-    proc = subprocess.Popen([sys.executable, "-m", "cjm", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=slave,
-                            env=env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    out = proc.stdout.read()
-    proc.wait(timeout=120)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace"), out.decode(), proc.returncode
+    return run_on_terminal(args, cwd, stream="stderr")
 
 
 def test_progress_bar_on_stderr_for_long_runs(tmp_path):

@@ -7,8 +7,6 @@ with one finding per problem: no noise from union branches.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pytest
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHOP_MAP, run_cjm
+from conftest import SHOP_MAP, run_cjm, run_on_terminal
 
 MAP = SHOP_MAP
 BAD = MAP.replace("{sam: 1}", "{sam: 9}")  # CJM307 at 14:24
@@ -245,26 +245,7 @@ def test_suppression_is_per_line(cjm, tmp_path):
 
 def _on_a_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
     """Run with stdout on a pseudo-terminal; return what it printed."""
-    import pty  # noqa: F401 - POSIX only; skips below elsewhere
-
-    master, slave = os.openpty()
-    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "GITHUB_ACTIONS")}
-    full_env.update(env)
-    proc = subprocess.Popen([sys.executable, "-m", "cjm", *args], cwd=cwd, stdout=slave,
-                            stderr=subprocess.PIPE, env=full_env)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 65536)
-        except OSError:  # EIO once the child has closed the terminal
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(master)
-    return b"".join(chunks).decode("utf-8", "replace")
+    return run_on_terminal(args, cwd, env)[0]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")

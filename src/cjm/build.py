@@ -14,7 +14,6 @@ from pathlib import Path
 
 from cjm.diagnostics import FileReport, Severity
 from cjm.pipeline import (
-    CheckOptions,
     ProjectCache,
     Source,
     UsageError,
@@ -78,20 +77,10 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
     projects = ProjectCache(request.config)
     sources = resolve_inputs(request.inputs, projects)
     result = RenderResult()
-    indexes: dict[int, object] = {}
+    seen: dict[int, tuple[object, dict[str, str]]] = {}
     plan: list[tuple[Source, object]] = []
     for source in sources:
-        key = id(source.project)
-        if key not in indexes:
-            levels = project_levels(source.project, {})
-            indexes[key], catalogs = build_project_index(source.project, levels, None)
-            result.reports.extend(c.report for c in catalogs if c.report.findings)
-            result.watched.extend(source.project.catalog_files())
-            if source.project.config_file:
-                result.watched.append(source.project.config_file)
-        if source.real is not None:
-            result.watched.append(source.real)
-        checked = check_source(source, indexes[key], project_levels(source.project, {}), None)
+        checked, index = _check(source, seen, result)
         if checked.model is None or checked.model.kind != "map":
             if checked.model is not None:
                 continue  # a catalogue named on the command line: nothing to draw
@@ -100,9 +89,9 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
         if any(f.severity is Severity.ERROR for f in checked.report.findings):
             result.reports.append(checked.report)
             continue
-        plan.append((source, resolve(checked.model, source.path, indexes[key])))
+        plan.append((source, resolve(checked.model, source.path, index)))
 
-    other = _load_compare(request, projects, sources, indexes, result)
+    other = _load_compare(request, projects, sources, seen, result)
     if other is None and request.compare is not None:
         return result  # the map to compare with did not validate: its findings say why; nothing is drawn
 
@@ -152,6 +141,25 @@ def render_maps(request: RenderRequest, on_progress: Callable[[int, int], None] 
     return result
 
 
+def _check(source: Source, seen: dict, result: RenderResult):
+    """Check one source like ``cjm validate`` does. Each project's catalogues and
+    rule levels are loaded once (``seen``: project -> (index, levels)); what a
+    --watch must look at is recorded on ``result``."""
+    key = id(source.project)
+    if key not in seen:
+        levels = project_levels(source.project, {})
+        index, catalogs = build_project_index(source.project, levels, None)
+        result.reports.extend(c.report for c in catalogs if c.report.findings)
+        result.watched.extend(source.project.catalog_files())
+        if source.project.config_file:
+            result.watched.append(source.project.config_file)
+        seen[key] = (index, levels)
+    index, levels = seen[key]
+    if source.real is not None:
+        result.watched.append(source.real)
+    return check_source(source, index, levels, None), index
+
+
 def _stem(path: str) -> str:
     stem = Path(path).name
     for suffix in (".yaml", ".yml"):
@@ -160,7 +168,7 @@ def _stem(path: str) -> str:
     return stem
 
 
-def _load_compare(request: RenderRequest, projects: ProjectCache, sources: list[Source], indexes: dict[int, object],
+def _load_compare(request: RenderRequest, projects: ProjectCache, sources: list[Source], seen: dict,
                   result: RenderResult):
     """The map named by ``--compare``, checked like the maps to draw (in its
     own project); None when there is none or it has errors (then its report
@@ -176,16 +184,7 @@ def _load_compare(request: RenderRequest, projects: ProjectCache, sources: list[
         raise UsageError(f"--compare needs one map file, not a folder: {request.compare}" if path.is_dir()
                          else f"no such file: {request.compare}")
     source = resolve_inputs([str(path)], projects)[0]
-    levels = project_levels(source.project, {})
-    key = id(source.project)
-    if key not in indexes:  # the other map lives in another project: its own catalogues
-        indexes[key], catalogs = build_project_index(source.project, levels, None)
-        result.reports.extend(c.report for c in catalogs if c.report.findings)
-        result.watched.extend(source.project.catalog_files())
-    index = indexes[key]
-    if source.real is not None:
-        result.watched.append(source.real)
-    checked = check_source(source, index, levels, None)
+    checked, index = _check(source, seen, result)  # in its own project, with its catalogues
     if checked.model is not None and checked.model.kind != "map":
         raise UsageError(f"{source.path} is a catalogue, not a map: --compare needs a map")
     if checked.model is None or any(f.severity is Severity.ERROR for f in checked.report.findings):

@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
                                                 "(for pre-commit)."),
     ) -> None:
         """Format maps in one canonical layout (key order, indentation, quoting), keeping comments."""
-        from cjm.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, STATE, _config_error, err, fail
+        from cjm.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, STATE, _config_error, fail
         from cjm.formatter import format_text
         from cjm.fsutil import atomic_write
         from cjm.loader import MAX_FILE_BYTES, decode

@@ -5,7 +5,7 @@ time any validator is built, pydantic imports its plugin loader (which imports
 ``importlib.metadata``, another ~35 ms). ``cjm validate`` runs on every commit,
 so the built ``SchemaValidator`` (which pydantic-core can pickle) is cached in
 ``~/.cache/cjm/validators``, keyed by the versions of cjm, pydantic,
-pydantic-core and Python and by a hash of the module that defines the models:
+pydantic-core and Python and by a hash of the modules that define the models:
 any change to the models, or an upgrade, builds and stores a fresh one. A cache
 that cannot be read or written is ignored. ``CJM_NO_CACHE=1`` turns it off.
 """
@@ -19,17 +19,11 @@ from typing import Any
 _MEMO: dict[type, Any] = {}
 
 
-def cache_dir() -> str | None:
-    if os.environ.get("CJM_NO_CACHE"):
-        return None
-    base = os.environ.get("CJM_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "cjm")
-    return base
-
-
 def _cache_file(cls: type) -> str | None:
-    base = cache_dir()
-    if base is None:
+    from cjm.fsutil import cache_dir
+
+    folder = cache_dir("validators")
+    if folder is None:
         return None
     import hashlib
 
@@ -41,18 +35,18 @@ def _cache_file(cls: type) -> str | None:
     # The models of one class can use types from the others (FormatVersion, Id…):
     # hash every module of the package, so that any change rebuilds them all.
     digest = hashlib.sha256()
-    folder = os.path.dirname(__file__)
+    models = os.path.dirname(__file__)
     try:
-        for name in sorted(os.listdir(folder)):
+        for name in sorted(os.listdir(models)):
             if name.endswith(".py"):
-                with open(os.path.join(folder, name), "rb") as handle:
+                with open(os.path.join(models, name), "rb") as handle:
                     digest.update(name.encode() + b"\0" + handle.read())
     except OSError:
         return None
     key = "|".join((cls.__module__, cls.__qualname__, __version__, pydantic.version.VERSION,
                     pydantic_core.__version__, sys.version, digest.hexdigest()))
     name = f"{cls.__name__}-{hashlib.sha256(key.encode()).hexdigest()[:20]}.pickle"
-    return os.path.join(base, "validators", name)
+    return os.path.join(folder, name)
 
 
 def validator_for(cls: type) -> Any:

@@ -603,7 +603,6 @@ class _Layout:
         tp = col.tp
         x = col.x + GAP
         y = top + 10
-        c = self.c
         cards: list[Card] = []
         if tp is None:
             if lane == "touchpoints":

@@ -33,15 +33,15 @@ def _bytecode_cache(flavour: str):
     served stale. ``CJM_NO_CACHE=1`` turns it off; so does an unwritable folder."""
     import os
 
-    if os.environ.get("CJM_NO_CACHE"):
-        return None
     from jinja2 import FileSystemBytecodeCache
 
-    base = os.environ.get("CJM_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "cjm")
+    from cjm.fsutil import cache_dir
+
     # Sandboxed and plain environments compile to different code (the sandbox
     # routes calls through environment.call), so they never share a folder.
-    folder = os.path.join(base, "jinja2", flavour)
+    folder = cache_dir("jinja2", flavour)
+    if folder is None:
+        return None
     try:
         os.makedirs(folder, exist_ok=True)
         if not os.access(folder, os.W_OK):

@@ -1,11 +1,9 @@
 """Rules for future-state maps: a map that ``improves:`` a current-state map.
 
 The improved-on map is loaded here, relative to the future map's file, with
-the same loader and models as ``cjm validate`` (schema only: its own findings
-are reported when it is checked itself). The layers contract keeps rules from
-importing ``cjm.pipeline``, so the few lines of ``validate_data`` that matter
-here (kind check, ``JourneyMap.model_validate``) are repeated. Loaded maps are
-cached per process by path, modification time and size.
+the same loader and schema check as ``cjm validate`` (``cjm.model.document``;
+schema only: its own findings are reported when it is checked itself). Loaded
+maps are cached per process by path, modification time and size.
 """
 
 from __future__ import annotations
@@ -46,22 +44,18 @@ def improved_map(ctx: RuleContext) -> tuple[Any, str, str]:
 
 
 def _load(path: Path, shown: str) -> tuple[Any, str]:
-    from pydantic import ValidationError
-
     from cjm.loader import load_file
-    from cjm.model.errors import findings_from_validation_error
-    from cjm.model.journey import JourneyMap
+    from cjm.model.document import validate_document
 
     doc = load_file(str(path), shown)
     if doc.data is None or doc.findings:
         return None, f"{shown} cannot be loaded ({_first_problem(doc.findings)})"
     if doc.data.get("kind", "map") != "map":
         return None, f"{shown} is not a journey map (kind: {doc.data.get('kind')})"
-    try:
-        return JourneyMap.model_validate(doc.data), ""
-    except ValidationError as exc:
-        findings = findings_from_validation_error(exc, doc.data, doc.index, JourneyMap)
+    model, findings = validate_document(doc.data, doc.index)
+    if model is None:
         return None, f"{shown} is not a valid map ({_first_problem(findings)})"
+    return model, ""
 
 
 def _pain_points(m) -> Iterator[tuple[Any, Any]]:

@@ -106,7 +106,7 @@ def duplicate_id(ctx: RuleContext) -> Iterator[Yielded]:
             entry = ctx.project.get(kind, id_)
             if entry is not None:
                 yield path + ("id",), f"{label} '{id_}' is already defined in the catalogue {entry.file}", \
-                    f"remove it here and refer to it by id, or rename it"
+                    "remove it here and refer to it by id, or rename it"
 
 
 @rule("CJM302", "unknown-persona", ERROR, key_position=True)
