@@ -48,16 +48,68 @@ def run_on_terminal(args: list[str], cwd: Path | str, env: dict[str, str] | None
     return b"".join(chunks).decode("utf-8", "replace"), other.decode("utf-8", "replace"), proc.returncode
 
 
+class Ran:
+    """What one run of the command line did: exit code, stdout and stderr as text."""
+
+    def __init__(self, args: tuple[str, ...], returncode: int, stdout: str, stderr: str) -> None:
+        self.args, self.returncode, self.stdout, self.stderr = args, returncode, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"Ran({self.args!r}, returncode={self.returncode}, stdout={self.stdout[-2000:]!r}, " \
+               f"stderr={self.stderr[-2000:]!r})"
+
+
+# The environment every run starts from: no CI, no forced colour.
+CLEAN_ENV = {"GITHUB_ACTIONS": None, "FORCE_COLOR": None, "NO_COLOR": None}
+
+
+def run_in_process(*args: str, cwd: Path | str | None = None, input: bytes | str | None = None,
+                   env: dict[str, str] | None = None, timeout: float | None = None) -> Ran:
+    """The command line run in this process (``cjm.cli.app.run``), as a user
+    would run it, but without the ~0.5 s of a new interpreter."""
+    from typer.testing import CliRunner
+
+    from cjm.cli.app import run
+
+    runner = CliRunner()
+    old = os.getcwd()
+    with runner.isolation(input=input, env={**CLEAN_ENV, **(env or {})}) as (out, err, _mixed):
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
+            code = run(list(args))
+        finally:
+            os.chdir(old)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout = out.getvalue().decode("utf-8", "replace")
+        stderr = err.getvalue().decode("utf-8", "replace")
+    return Ran(args, int(code), stdout, stderr)
+
+
 @pytest.fixture
 def cjm():
-    """``cjm("validate", "x.yaml")`` -> CompletedProcess with text stdout/stderr."""
+    """``cjm("validate", "x.yaml", cwd=...)`` -> ``Ran`` (exit code, stdout, stderr), in-process."""
 
-    def call(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    def call(*args: str, **kwargs) -> Ran:
+        ran = run_in_process(*args, **kwargs)
+        assert "Traceback" not in ran.stderr, ran.stderr
+        assert "internal error" not in ran.stderr, ran.stderr
+        return ran
+
+    return call
+
+
+@pytest.fixture
+def cjm_process():
+    """Like ``cjm``, in a child process: for what only a real process shows
+    (start-up, the entry point, terminals, signals)."""
+
+    def call(*args: str, **kwargs) -> Ran:
         proc = run_cjm(*args, **kwargs)
-        proc.stdout = proc.stdout.decode("utf-8", "replace")
-        proc.stderr = proc.stderr.decode("utf-8", "replace")
-        assert "Traceback" not in proc.stderr, proc.stderr
-        return proc
+        ran = Ran(args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace"))
+        assert "Traceback" not in ran.stderr, ran.stderr
+        return ran
 
     return call
 
@@ -98,6 +150,24 @@ stages:
         name: Cart
         emotion: {sam: 1}
 """
+
+
+def load(path: Path | str, name: str | None = None):
+    """A file loaded as the pipeline loads it (a ``cjm.loader.Document``)."""
+    from cjm.pipeline.inputs import Source, read_document
+
+    path = Path(path)
+    return read_document(Source(name or path.name, path, None))
+
+
+def check(text: str, name: str = "t.yaml", today=None, project=None):
+    """Findings of one document checked like ``cjm validate`` (schema, rules, policy)."""
+    from cjm.loader import parse_text
+    from cjm.model.catalog import ProjectIndex
+    from cjm.pipeline.check import CheckSettings, check_document
+
+    settings = CheckSettings(project or ProjectIndex(), today=today)
+    return check_document(parse_text(name, text), settings).report.findings
 
 
 @pytest.fixture

@@ -121,7 +121,7 @@ def large_map_data(touchpoints: int = 2000, stages: int = 10) -> dict:
 
 def render(path: Path, fmt: str, **request) -> str:
     """Render one map to one format through the real pipeline."""
-    from cjm.build import RenderRequest, render_maps
+    from cjm.pipeline.render import RenderRequest, render_maps
 
     result = render_maps(RenderRequest([str(path)], [fmt], out="-", **request))
     assert not result.failed, [f.message for r in result.reports for f in r.findings]
@@ -131,7 +131,7 @@ def render(path: Path, fmt: str, **request) -> str:
 
 def resolved_map(path: Path):
     """The ResolvedMap the renderers receive, for computing expectations."""
-    from cjm.build import RenderRequest, render_maps
+    from cjm.pipeline.render import RenderRequest, render_maps
     from cjm.render import RENDERERS
 
     captured = []
@@ -139,9 +139,9 @@ def resolved_map(path: Path):
 
     original = render_pkg.render
 
-    def spy(fmt, resolved, options):
+    def spy(fmt, resolved, options, shared=None):
         captured.append(resolved)
-        return original(fmt, resolved, options)
+        return original(fmt, resolved, options, shared)
 
     render_pkg.render = spy
     try:
@@ -150,3 +150,32 @@ def resolved_map(path: Path):
         render_pkg.render = original
     assert RENDERERS["json"] and captured
     return captured[0]
+
+
+def large_map(stages: int = 10, per_stage: int = 200, personas: int = 10):
+    """The L map of the benchmarks: 10 personas, 10 stages, 2,000 touchpoints."""
+    k = 0
+    data = {"cjm": 1, "title": "Large", "goal": "Scale", "type": "service-blueprint",
+            "personas": [{"id": f"p{i}", "name": f"Persona {i}", "goals": ["g"]} for i in range(personas)],
+            "channels": [{"id": "web", "name": "Website", "mode": "online"}],
+            "kpis": [{"id": "conv", "name": "Conversion", "unit": "%", "target": 3, "actual": 2}],
+            "stages": []}
+    for s in range(stages):
+        tps = []
+        for _t in range(per_stage):
+            k += 1
+            tps.append({"id": f"t{k}", "name": f"Step {k} of the journey", "channel": "web",
+                        "action": f"Does thing {k}, then reads the page for a while before moving on",
+                        "thoughts": [f"Is step {k} worth it?", "Why does this take so long?"],
+                        "emotion": {f"p{i}": (k + i) % 5 - 2 for i in range(personas) if (k + i) % 7},
+                        "feeling": "curious", "expectation": "met",
+                        "pain_points": [{"id": f"pp{k}", "title": "Slow page", "severity": "high"}] if k % 3 == 0
+                        else [],
+                        "opportunities": [{"id": f"o{k}", "title": "Make it faster"}] if k % 4 == 0 else [],
+                        "kpis": ["conv"] if k % 10 == 0 else [],
+                        "frontstage": "Agent answers" if k % 2 else None, "backstage": "Queue"})
+        data["stages"].append({"id": f"s{s}", "name": f"Stage {s}", "goal": "Get through", "touchpoints": tps})
+    from cjm.model.journey import JourneyMap
+    from cjm.model.resolve import resolve
+
+    return resolve(JourneyMap.model_validate(data), "large.yaml")

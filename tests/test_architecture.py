@@ -36,7 +36,7 @@ def test_import_contract_holds():
 _PROBE = """
 import json, sys
 sys.argv = ["cjm"] + ARGS
-from cjm.cli import main
+from cjm.cli.app import main
 try:
     main()
 except SystemExit as exc:

@@ -14,13 +14,13 @@ def test_every_rule_is_documented():
     from cjm.rules import load_builtin_rules
 
     for rule in load_builtin_rules().values():
-        assert f"| {rule.code} | `{rule.name}` | {rule.severity.label} |" in README, rule.code
+        assert f"| {rule.code.code} | `{rule.name}` | {rule.severity.label} |" in README, rule.code
 
 
 def test_every_command_is_documented_and_every_documented_command_exists():
     from typer.main import get_command
 
-    from cjm.cli import app
+    from cjm.cli.app import app
 
     commands = set(get_command(app).commands)
     for name in commands:

@@ -8,7 +8,7 @@ runs in pre-commit on every commit:
   stderr are flushed, instead of tearing down every module and object it
   loaded (~50 ms for the typer + pydantic + jinja2 stack). Every file cjm
   writes is closed (and fsynced) before that point: writes go through
-  ``cjm.fsutil.atomic_write``, and the caches write whole files the same way.
+  ``cjm.infra.files``, and the caches write whole files the same way.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ def main() -> None:
 
         sys.stdout.write(f"cjm {__version__}\n")
         return
-    from cjm.cli import main as cli_main
+    from cjm.cli.app import run
 
     try:
-        cli_main()
-        code = 0
-    except SystemExit as exc:
+        code = run(sys.argv[1:])
+    except SystemExit as exc:  # typer's completion scripts exit on their own
         code = _exit_code(exc.code)
     try:
         sys.stdout.flush()

@@ -16,16 +16,23 @@ flow collections, and every composed node costs about a kilobyte.
 
 from __future__ import annotations
 
-import errno
 import gc
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
 from cjm.diagnostics import Finding, Severity
+from cjm.diagnostics.codes import (
+    DOCUMENT_SHAPE,
+    DUPLICATE_KEY,
+    ENCODING,
+    FILE_LIMIT,
+    UNSUPPORTED_YAML,
+    YAML_SYNTAX,
+    Code,
+)
 from cjm.locations import DocPath, PositionIndex, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -69,28 +76,6 @@ _CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff
 _CONTROL_NAMES = {0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape",
                   0x7F: "delete"}
 
-# Codes and names of loading problems (documented in the README).
-YAML_SYNTAX = ("CJM101", "yaml-syntax")
-DUPLICATE_KEY = ("CJM102", "duplicate-key")
-ENCODING = ("CJM103", "encoding")
-FILE_LIMIT = ("CJM104", "file-limit")
-DOCUMENT_SHAPE = ("CJM105", "document-shape")
-UNSUPPORTED_YAML = ("CJM106", "unsupported-yaml")
-UNREADABLE = ("CJM107", "unreadable-file")
-
-LOAD_CODES = {
-    YAML_SYNTAX: "The file is not valid YAML.",
-    DUPLICATE_KEY: "A mapping names the same key twice; YAML keeps only one of them.",
-    ENCODING: "The file is not UTF-8 text, or holds NUL or control characters.",
-    FILE_LIMIT: "The file is too large, has a too long line, nests too deeply, expands too far "
-                "or holds a number too large.",
-    DOCUMENT_SHAPE: "The file is empty, holds several documents, or its top level is not a mapping.",
-    UNSUPPORTED_YAML: "Tags, complex keys, merge keys, alias cycles, .nan or .inf: YAML that a journey map "
-                      "cannot hold.",
-    UNREADABLE: "The file could not be read (permissions, a folder, a broken or looping link).",
-}
-
-
 @dataclass
 class Document:
     """A loaded file: ``data`` is None when it could not be loaded at all."""
@@ -110,8 +95,8 @@ class _Stop(Exception):
     """Raised inside the walk when a limit is hit; the finding is already recorded."""
 
 
-def _finding(which: tuple[str, str], message: str, span: Span, hint: str = "") -> Finding:
-    return Finding(which[0], which[1], Severity.ERROR, message, span, hint=hint)
+def _finding(which: Code, message: str, span: Span, hint: str = "") -> Finding:
+    return which.finding(message, span, hint=hint)
 
 
 def _offset_to_span(file: str, text: str, offset: int) -> Span:
@@ -316,26 +301,6 @@ def parse_text(file: str, text: str) -> Document:
     doc.data = data
     doc.index = walker.index
     return doc
-
-
-def load_file(path: str, display: str | None = None, max_bytes: int = MAX_FILE_BYTES) -> Document:
-    """Read and parse a file; I/O problems become findings too."""
-    name = display or path
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        doc = Document(name)
-        reason = (exc.strerror or str(exc)).lower()
-        if isinstance(exc, IsADirectoryError):
-            reason = "it is a folder"
-        elif exc.errno == errno.ELOOP:
-            reason = "it is a symbolic link that loops (too many levels of symbolic links)"
-        elif isinstance(exc, FileNotFoundError) and os.path.islink(path):
-            reason = f"it is a broken link to {os.readlink(path)}, which does not exist (no such file)"
-        doc.findings.append(_finding(UNREADABLE, f"cannot read the file: {reason}", Span(name, 1, 1)))
-        return doc
-    return load_bytes(name, raw, max_bytes)
 
 
 def load_bytes(name: str, raw: bytes, max_bytes: int = MAX_FILE_BYTES) -> Document:

@@ -1,30 +1,52 @@
-"""Schema validation of one loaded document: the one place that picks the model
-by ``kind``, runs its (cached) validator and turns errors into findings. The
-pipeline, the future-state rule and ``cjm diff`` all check documents this way."""
+"""Schema validation of one loaded document: pick the model by ``kind``, run
+its validator and turn errors into findings. The validator is handed in (the
+pipeline keeps built validators in a cache on disk; the model layer does no
+I/O)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from cjm.diagnostics import Finding, Severity
+from cjm.diagnostics import Finding
+from cjm.diagnostics.codes import INVALID_VALUE, WRONG_KIND, WRONG_TYPE
+from cjm.locations import PositionIndex
+
+MAX_SCHEMA_ERRORS = 200
 
 
-def validate_document(data: dict, index) -> tuple[Any, list[Finding]]:
-    """The model of a loaded document (a map or a catalogue, chosen by ``kind``)
-    and, when it does not validate, its schema findings in user words."""
-    from pydantic import ValidationError
+def build_validator(cls: type) -> Any:
+    """The model's own validator, built now (the models defer building)."""
+    cls.model_rebuild()
+    return cls.__pydantic_validator__
 
-    from cjm.model.errors import INVALID_VALUE, findings_from_validation_error
+
+def model_for(kind: object) -> type | None:
     from cjm.model.journey import Catalog, JourneyMap
 
-    kind = data.get("kind", "map")
-    if kind not in ("map", "catalog"):
-        span = index.span(("kind",))
-        return None, [Finding(INVALID_VALUE[0], INVALID_VALUE[1], Severity.ERROR,
-                              f"kind must be map or catalog; got {kind!r}", span, "kind")]
-    from cjm.model.validators import validator_for
+    return {"map": JourneyMap, "catalog": Catalog}.get(kind)  # type: ignore[arg-type]
 
-    cls = Catalog if kind == "catalog" else JourneyMap
+
+def validate_document(data: dict, index: PositionIndex,
+                      validator_for: Callable[[type], Any] = build_validator,
+                      kinds: tuple[str, ...] = ("map", "catalog")) -> tuple[Any, list[Finding]]:
+    """The model of a loaded document (a map or a catalogue, chosen by ``kind``)
+    and, when it does not validate, its schema findings in user words. A
+    document of another kind than ``kinds`` is refused with CJM206."""
+    from pydantic import ValidationError
+
+    from cjm.model.errors import findings_from_validation_error
+
+    kind = data.get("kind", "map")
+    cls = model_for(kind) if isinstance(kind, str) else None
+    if cls is None:
+        return None, [INVALID_VALUE.finding(f"kind must be map or catalog; got {kind!r}", index.span(("kind",)),
+                                            path="kind", hint="leave `kind:` out for a map")]
+    if kind not in kinds:
+        wanted = " or ".join("a map" if k == "map" else "a catalogue" for k in kinds)
+        return None, [WRONG_KIND.finding(f"this file is a {'catalogue' if kind == 'catalog' else 'map'}; "
+                                         f"{wanted} is needed here", index.span(("kind",) if "kind" in data else ()),
+                                         path="kind")]
     validator = validator_for(cls)
     try:
         return validator.validate_python(data), []
@@ -40,16 +62,29 @@ def validate_document(data: dict, index) -> tuple[Any, list[Finding]]:
         validator.validate_python(_cut_lists(data, 20))
     except ValidationError as exc:
         shown = findings_from_validation_error(exc, data, index, cls)[:MAX_SCHEMA_ERRORS]
-    from cjm.model.errors import WRONG_TYPE
-
-    shown.append(Finding(WRONG_TYPE[0], WRONG_TYPE[1], Severity.ERROR,
-                         f"too many schema errors to list ({total:,} failed checks); the first {len(shown)} "
-                         "are shown",
-                         index.span(()), "", "fix these and run cjm validate again"))
+    if not shown:  # the errors all sit past the first items of long lists: show the first ones themselves
+        try:
+            validator.validate_python(data)
+        except ValidationError as exc:
+            shown = findings_from_validation_error(_errors_only(exc, MAX_SCHEMA_ERRORS), data, index, cls)
+    shown.append(WRONG_TYPE.finding(f"too many schema errors to list ({total:,} failed checks); the first "
+                                    f"{len(shown)} are shown", index.span(()),
+                                    hint="fix these and run cjm validate again"))
     return None, shown
 
 
-MAX_SCHEMA_ERRORS = 200
+class _FirstErrors:
+    """A ValidationError cut to its first ``n`` errors (what the translation reads)."""
+
+    def __init__(self, errors: list[dict]) -> None:
+        self._errors = errors
+
+    def errors(self, **_kw) -> list[dict]:
+        return self._errors
+
+
+def _errors_only(exc, n: int) -> _FirstErrors:
+    return _FirstErrors(exc.errors(include_url=False, include_context=True)[:n])
 
 
 def _cut_lists(value: Any, keep: int) -> Any:

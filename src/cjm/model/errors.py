@@ -11,22 +11,9 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from cjm.diagnostics import Finding, Severity
+from cjm.diagnostics import Finding
+from cjm.diagnostics.codes import FORMAT_VERSION, INVALID_VALUE, MISSING_KEY, UNKNOWN_KEY, WRONG_TYPE
 from cjm.locations import DocPath, PositionIndex, format_path
-
-UNKNOWN_KEY = ("CJM201", "unknown-key")
-MISSING_KEY = ("CJM202", "missing-key")
-WRONG_TYPE = ("CJM203", "wrong-type")
-INVALID_VALUE = ("CJM204", "invalid-value")
-FORMAT_VERSION = ("CJM205", "format-version")
-
-SCHEMA_CODES = {
-    UNKNOWN_KEY: "A key that the format does not know (often a typo).",
-    MISSING_KEY: "A required key is missing.",
-    WRONG_TYPE: "A value has the wrong type: text where a list belongs, and so on.",
-    INVALID_VALUE: "A value has the right type but is not allowed: a bad id, date, link or choice.",
-    FORMAT_VERSION: "The document does not start with a known format version (`cjm: 1`).",
-}
 
 _TYPE_WORDS = {
     "string_type": "text",
@@ -133,7 +120,10 @@ def _model_in(annotation) -> Any:
     return None
 
 
-def _noun(path: DocPath) -> str:
+_ROOT_NOUNS = {"JourneyMap": "the map", "Catalog": "the catalogue", "ProjectConfig": "the configuration"}
+
+
+def _noun(path: DocPath, model_cls=None) -> str:
     """'touchpoint', 'stage'… for the mapping that holds the last key."""
     names = {"stages": "stage", "touchpoints": "touchpoint", "personas": "persona", "channels": "channel",
              "kpis": "KPI", "actions": "action", "pain_points": "pain point", "opportunities": "opportunity",
@@ -141,7 +131,7 @@ def _noun(path: DocPath) -> str:
     for part in reversed(path[:-1]):
         if isinstance(part, str):
             return names.get(part, part)
-    return "document"
+    return _ROOT_NOUNS.get(getattr(model_cls, "__name__", ""), "the document")
 
 
 def findings_from_validation_error(exc, data: Any, index: PositionIndex, model_cls) -> list[Finding]:
@@ -178,7 +168,7 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
     key = next((p for p in reversed(path) if isinstance(p, str)), "")
 
     def make(which, message, hint="", at_key=False) -> Finding:
-        return Finding(which[0], which[1], Severity.ERROR, message, index.span(path, key=at_key), where, hint)
+        return which.finding(message, index.span(path, key=at_key), path=where, hint=hint)
 
     if path == ("cjm",) or (path and path[0] == "cjm" and len(path) == 1):
         if kind == "missing":
@@ -196,11 +186,17 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         allowed = _allowed_keys(model_cls, data, path)
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
         hint = f"did you mean '{close[0]}'?" if close else ("allowed keys: " + ", ".join(allowed) if allowed else "")
-        return [make(UNKNOWN_KEY, f"unknown key '{path[-1]}' in {_noun(path)}", hint, at_key=True)]
+        return [make(UNKNOWN_KEY, f"unknown key '{path[-1]}' in {_noun(path, model_cls)}", hint, at_key=True)]
     if kind == "missing":
-        return [make(MISSING_KEY, f"{_noun(path)} is missing the required key '{path[-1]}'",
+        return [make(MISSING_KEY, f"{_noun(path, model_cls)} is missing the required key '{path[-1]}'",
                      f"add `{path[-1]}:`")]
-    if len(errs) > 1 or kind.startswith("union"):
+    literal = next((e for e, _ in errs if e["type"] == "literal_error"), None)
+    if len(errs) > 1 and literal is not None and isinstance(value, str):
+        # A choice or something else (a rule's level, or its level and options):
+        # a text that is no choice is a misspelt choice.
+        first = literal
+        kind = "literal_error"
+    elif len(errs) > 1 or kind.startswith("union"):
         accepted = {_TYPE_WORDS.get(e["type"], "another value") for e, _ in errs}
         if "a number" in accepted:
             accepted.discard("a whole number")  # int | float: "a number" says it all

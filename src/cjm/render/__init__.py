@@ -1,24 +1,22 @@
 """Renderers: a registry, one module each.
 
-Every renderer module exposes ``render(resolved: ResolvedMap, options:
-RenderOptions) -> str`` and never prints or writes files (``cjm.build`` does
-that, atomically). Adding a format is one module and one entry in
-``RENDERERS``; the CLI's ``--format`` choices are its keys.
+A render format is one module with ``render(resolved, options) -> str`` (it
+never prints or writes files: the pipeline writes atomically) and one
+``Format`` entry in ``RENDERERS``. The command line's ``--format`` and the
+config's ``render.formats`` offer exactly the registry's names (checked in
+``cjm.pipeline.choices``). Modules are imported when a format is used, through
+explicit import statements, so the import-linter contract sees every edge.
 """
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-
-class RenderError(Exception):
-    """A renderer cannot do its job; ``exit_code`` 3 for a missing tool."""
-
-    def __init__(self, message: str, exit_code: int = 3) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+from cjm.diagnostics.errors import EnvironmentProblem, TemplateError
 
 
 @dataclass(frozen=True)
@@ -29,41 +27,98 @@ class RenderOptions:
     persona: str | None = None  # already applied to the map by the pipeline; shown in titles
 
 
+@dataclass
+class Shared:
+    """What the formats of one map in one run share: the SVG map drawn once is
+    inlined by the HTML page. It lives as long as one map's rendering."""
+
+    svg: dict[RenderOptions, str] = field(default_factory=dict)
+
+
+def _svg() -> ModuleType:
+    from cjm.render import svg
+
+    return svg
+
+
+def _flow() -> ModuleType:
+    from cjm.render import flow
+
+    return flow
+
+
+def _markdown() -> ModuleType:
+    from cjm.render import markdown
+
+    return markdown
+
+
+def _html() -> ModuleType:
+    from cjm.render import html
+
+    return html
+
+
+def _mermaid() -> ModuleType:
+    from cjm.render import mermaid
+
+    return mermaid
+
+
+def _json() -> ModuleType:
+    from cjm.render import json
+
+    return json
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
-    module: str
+    load: Callable[[], ModuleType]
     extension: str
     description: str
+    function: str = "render"  # the module's function that renders this format
+    needs: str = ""  # a program outside Python it needs, if any
+    in_all: bool = True  # part of `-f all`
 
 
 RENDERERS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("svg", "cjm.render.svg", ".svg", "the journey map drawn as an SVG picture"),
-        Format("flow", "cjm.render.flow", ".flow.svg", "a flow diagram of the touchpoints, through Graphviz"),
-        Format("dot", "cjm.render.flow", ".dot", "the flow diagram's Graphviz source"),
-        Format("md", "cjm.render.markdown", ".md", "Markdown for GitHub/GitLab, with a Mermaid journey"),
-        Format("html", "cjm.render.html", ".html", "one self-contained interactive HTML page"),
-        Format("mermaid", "cjm.render.mermaid", ".mmd", "the Mermaid journey diagram alone"),
-        Format("json", "cjm.render.json", ".json", "the resolved model as JSON"),
+        Format("svg", _svg, ".svg", "the journey map drawn as an SVG picture"),
+        Format("flow", _flow, ".flow.svg", "a flow diagram of the touchpoints, through Graphviz", needs="dot"),
+        Format("dot", _flow, ".dot", "the flow diagram's Graphviz source", function="to_dot", in_all=False),
+        Format("md", _markdown, ".md", "Markdown for GitHub/GitLab, with a Mermaid journey"),
+        Format("html", _html, ".html", "one self-contained interactive HTML page"),
+        Format("mermaid", _mermaid, ".mmd", "the Mermaid journey diagram alone"),
+        Format("json", _json, ".json", "the resolved model as JSON"),
     )
 }
-# What `-f all` means: every format that needs nothing outside Python.
-ALL_FORMATS = ("svg", "flow", "md", "html", "mermaid", "json")
+ALL = "all"  # every format with in_all
 
 
-def render(fmt: str, resolved, options: RenderOptions) -> str:
-    module = importlib.import_module(RENDERERS[fmt].module)
+def all_formats() -> tuple[str, ...]:
+    return tuple(name for name, f in RENDERERS.items() if f.in_all)
+
+
+def theme_names() -> tuple[str, ...]:
+    from cjm.render.themes import THEMES
+
+    return tuple(THEMES)
+
+
+def render(fmt: str, resolved: Any, options: RenderOptions, shared: Shared | None = None) -> str:
+    entry = RENDERERS[fmt]
+    function = getattr(entry.load(), entry.function)
     try:
-        if fmt == "dot":
-            return module.to_dot(resolved, options)
-        return module.render(resolved, options)
+        return function(resolved, options, shared or Shared())
+    except (EnvironmentProblem, TemplateError):
+        raise
     except Exception as exc:
         # A broken or forbidden template (most often a user's override) is the
         # user's to fix: say which template and line, exit 2, no traceback.
         if type(exc).__module__.startswith("jinja2"):
-            raise RenderError(_template_problem(exc), exit_code=2) from None
+            raise TemplateError(_template_problem(exc)) from None
         raise
 
 

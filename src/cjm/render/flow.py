@@ -25,6 +25,11 @@ import subprocess
 import textwrap
 from html import escape
 
+from cjm.diagnostics.errors import EnvironmentProblem
+from cjm.model.scales import position
+from cjm.present.escape import xml_text
+from cjm.present.numbers import score
+
 WRAP = 24  # characters per label line
 NEGATIVE, NEUTRAL, POSITIVE = (0xEF, 0x8A, 0x62), (0xF7, 0xF7, 0xF7), (0x67, 0xA9, 0xCF)
 NO_SCORE = "#ffffff"
@@ -41,20 +46,18 @@ def fill(value: float | None, low: int, high: int) -> str:
     POSITIVE at ``high``, linear in between."""
     if value is None or high <= low:
         return NO_SCORE
-    t = max(-1.0, min(1.0, (2 * (value - low) / (high - low)) - 1))
+    t = 2 * position(value, low, high) - 1
     end = POSITIVE if t > 0 else NEGATIVE
     rgb = (round(n + (e - n) * abs(t)) for n, e in zip(NEUTRAL, end))
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
-def _score(value: float) -> str:
-    text = f"{value:.1f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
 def _html_lines(text: str, width: int = WRAP) -> str:
-    lines = textwrap.wrap(" ".join(text.split()), width, break_long_words=True, break_on_hyphens=True) or [""]
-    return "<BR/>".join(escape(line, quote=False) for line in lines)
+    """Text for an HTML-like label: what XML cannot hold dropped, wrapped,
+    escaped; a blank text becomes a no-break space (``<B></B>`` is an error)."""
+    lines = textwrap.wrap(" ".join(xml_text(text).split()), width, break_long_words=True,
+                          break_on_hyphens=True) or ["\u00a0"]
+    return "<BR/>".join(escape(line, quote=True) for line in lines)
 
 
 def _label(resolved, tp) -> str:
@@ -65,8 +68,7 @@ def _label(resolved, tp) -> str:
         details.append(channel)
     average = resolved.emotion(tp)
     if average is not None:
-        shown = _score(average)
-        details.append(f"emotion {'+' if average > 0 and resolved.scale.min < 0 else ''}{shown}")
+        details.append(f"emotion {score(round(average, 1), resolved.scale.min)}")
     if tp.feeling:
         details.append(tp.feeling)
     if details:
@@ -79,14 +81,14 @@ def _label(resolved, tp) -> str:
 
 def _legend(resolved) -> str:
     scale = resolved.scale
-    low = escape(scale.low_label or str(scale.min), quote=False)
-    high = escape(scale.high_label or str(scale.max), quote=False)
+    low = _html_lines(scale.low_label or str(scale.min), 40)
+    high = _html_lines(scale.high_label or str(scale.max), 40)
     return (f'<<B>{_html_lines(resolved.title, 80)}</B><BR/><FONT POINT-SIZE="9">fill: emotion, '
             f'<FONT COLOR="#c0504d">■</FONT> {low} … <FONT COLOR="#3d85b8">■</FONT> {high} · '
             f'red border: pain points · dashed arrows: branches</FONT>>')
 
 
-def to_dot(resolved, options=None) -> str:
+def to_dot(resolved, options=None, shared=None) -> str:
     """The flow diagram as deterministic DOT source."""
     import graphviz
 
@@ -125,19 +127,17 @@ def to_dot(resolved, options=None) -> str:
     return g.source
 
 
-def render(resolved, options) -> str:
+def render(resolved, options, shared=None) -> str:
     """The flow diagram as SVG, drawn by Graphviz's ``dot``."""
-    from cjm.render import RenderError
-
     dot = shutil.which("dot")
     if dot is None:
-        raise RenderError(DOT_MISSING, exit_code=3)
+        raise EnvironmentProblem(DOT_MISSING)
     source = to_dot(resolved, options)
     try:
         proc = subprocess.run([dot, "-Tsvg"], input=source.encode("utf-8"), capture_output=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as exc:
-        raise RenderError(f"Graphviz 'dot' failed: {exc}", exit_code=3) from exc
+        raise EnvironmentProblem(f"Graphviz 'dot' could not run: {exc}") from exc
     if proc.returncode != 0:
         message = proc.stderr.decode("utf-8", "replace").strip() or f"exit code {proc.returncode}"
-        raise RenderError(f"Graphviz 'dot' failed: {message}", exit_code=3)
+        raise EnvironmentProblem(f"Graphviz 'dot' failed: {message}")
     return proc.stdout.decode("utf-8")

@@ -28,22 +28,17 @@ import json
 import re
 from typing import Any
 
+from cjm.diagnostics.errors import TemplateError
 from cjm.model.resolve import BLUEPRINT_LANES, LANES
-from cjm.render import RenderError
-from cjm.render.text import safe_url
+from cjm.present.escape import safe_url
+from cjm.present.numbers import number as num
+from cjm.present.numbers import score
+from cjm.present.words import addressed_by, expectation, kpi_status, map_type, market
 
 PAGE = "html/page.html.j2"
 STYLE_ASSETS = ("html/style.css", "html/extra.css")
 SCRIPT_ASSET = "html/script.js"
 
-MAP_TYPES = {
-    "current-state": "Current state (as-is)",
-    "future-state": "Future state (to-be)",
-    "day-in-the-life": "Day in the life",
-    "service-blueprint": "Service blueprint",
-}
-MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
-EXPECTATIONS = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
 # The columns of the accessible step tables, by lane; "touchpoints" is the channel column.
 COLUMN_LABELS = {**LANES, "touchpoints": "Channel", "emotions": "Emotion"}
 
@@ -84,15 +79,15 @@ def _asset(name: str, template_dir) -> str:
     source = _newlines(source)
     closing = "</style" if name.endswith(".css") else "</script"
     if closing in source.lower() or "<!--" in source:
-        raise RenderError(f"template {filename}: {closing}> and <!-- may not appear in an inline asset", 2)
+        raise TemplateError(f"template {filename}: {closing}> and <!-- may not appear in an inline asset")
     return source
 
 
-def _map_svg(resolved, options) -> str:
+def _map_svg(resolved, options, shared) -> str:
     """The SVG map, as an element to inline (no XML declaration or doctype)."""
     from cjm.render import svg
 
-    return _XML_PROLOGUE.sub("", svg.render(resolved, options)).strip()
+    return _XML_PROLOGUE.sub("", svg.render(resolved, options, shared)).strip()
 
 
 def _svg_style_texts(svg: str) -> list[str]:
@@ -105,47 +100,19 @@ def _svg_style_texts(svg: str) -> list[str]:
     return texts
 
 
-def num(value: float | None) -> str:
-    """A number as people write it: 3, 2.5, 0.1 (no 3.0, no float noise)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else f"{value:,.6g}".rstrip("0").rstrip(".")
-
-
-def score(value: float | None) -> str:
-    if value is None:
-        return ""
-    text = num(value)
-    return "+" + text if value > 0 else text
-
-
 def link(item) -> dict[str, str | None]:
     """A Link as {href, text}; href is None when the scheme is not allowed."""
     href = safe_url(item.url)
     return {"href": href, "text": item.title or item.url}
 
 
-def kpi_status(kpi) -> tuple[str, str]:
-    """(css class, words) for a KPI's actual value against its target; a KPI
-    without a direction counts as higher-is-better."""
-    if kpi.target is None or kpi.actual is None:
-        return "none", "No data"
-    gap = kpi.actual - kpi.target
-    lower = kpi.direction == "lower-is-better"
-    if (gap <= 0) if lower else (gap >= 0):
-        return "ok", "On target"
-    return "off", f"Off target ({score(round(gap, 6))})"
-
-
 # --- the view model ------------------------------------------------------------
 def _facts(m) -> list[tuple[str, Any]]:
-    facts: list[tuple[str, Any]] = [("Type", MAP_TYPES.get(m.type, m.type))]
+    facts: list[tuple[str, Any]] = [("Type", map_type(m.type))]
     if m.industry:
         facts.append(("Industry", m.industry))
     if m.market:
-        facts.append(("Market", MARKETS.get(m.market, m.market)))
+        facts.append(("Market", market(m.market)))
     if m.owner:
         facts.append(("Owner", m.owner))
     if m.reviewed:
@@ -153,8 +120,8 @@ def _facts(m) -> list[tuple[str, Any]]:
     if m.improves:
         facts.append(("Improves on", m.improves))
     scale = m.scale
-    low = f"{score(scale.min)}" + (f" ({scale.low_label})" if scale.low_label else "")
-    high = f"{score(scale.max)}" + (f" ({scale.high_label})" if scale.high_label else "")
+    low = f"{score(scale.min, scale.min)}" + (f" ({scale.low_label})" if scale.low_label else "")
+    high = f"{score(scale.max, scale.min)}" + (f" ({scale.high_label})" if scale.high_label else "")
     facts.append(("Emotion scale", f"{low} to {high}"))
     if m.tags:
         facts.append(("Tags", list(m.tags)))
@@ -187,13 +154,7 @@ class _View:
         available = resolved.lanes_with_content()
         chosen = options.lanes if options.lanes is not None else available
         self.lanes = [lane for lane in LANES if lane in chosen and lane in available]
-        self.addressed_by: dict[str, list[str]] = {}
-        for _s, _tp, o in resolved.opportunities():
-            for pid in o.addresses:
-                self.addressed_by.setdefault(pid, []).append(o.title)
-        for a in m.actions:
-            for pid in a.addresses:
-                self.addressed_by.setdefault(pid, []).append(a.title)
+        self.addressed_by = addressed_by(m)
 
     # names
     @staticmethod
@@ -228,11 +189,11 @@ class _View:
         if not isinstance(tp.emotion, dict):
             ids = self.step_personas(tp)
             if not ids:
-                return [{"persona": None, "name": None, "score": score(tp.emotion)}]
-            return [{"persona": pid, "name": self.persona_names[pid], "score": score(tp.emotion)} for pid in ids]
+                return [{"persona": None, "name": None, "score": score(tp.emotion, self.r.scale.min)}]
+            return [{"persona": pid, "name": self.persona_names[pid], "score": score(tp.emotion, self.r.scale.min)} for pid in ids]
         out = []
         for pid, value in tp.emotion.items():
-            out.append({"persona": pid, "name": self.persona_names.get(pid, pid), "score": score(value)})
+            out.append({"persona": pid, "name": self.persona_names.get(pid, pid), "score": score(value, self.r.scale.min)})
         return out
 
     # the details panel's data
@@ -256,7 +217,7 @@ class _View:
         items("Thoughts", list(tp.thoughts))
         items("Emotion", [f"{e['name']}: {e['score']}" if e["name"] else str(e["score"]) for e in self.emotions(tp)])
         text("Feeling", tp.feeling)
-        text("Expectation", EXPECTATIONS.get(tp.expectation or "", tp.expectation))
+        text("Expectation", expectation(tp.expectation))
         pains = []
         for pp in tp.pain_points:
             head = pp.title + (f" [{pp.severity}]" if pp.severity else "")
@@ -351,9 +312,9 @@ class _View:
                 used.setdefault(kid, []).append(a.title)
         rows = []
         for kpi in self.r.kpis.values():
-            status, words = kpi_status(kpi)
-            rows.append({"kpi": kpi, "target": num(kpi.target), "actual": num(kpi.actual), "status": status,
-                         "status_text": words, "used": list(dict.fromkeys(used.get(kpi.id, [])))})
+            status = kpi_status(kpi)
+            rows.append({"kpi": kpi, "target": num(kpi.target), "actual": num(kpi.actual), "status": status.state,
+                         "status_text": status.words, "used": list(dict.fromkeys(used.get(kpi.id, [])))})
         return rows
 
     def pain_rows(self) -> list[dict[str, Any]]:
@@ -370,10 +331,10 @@ class _View:
                 for a in self.r.map.actions]
 
 
-def render(resolved, options) -> str:
-    svg = _map_svg(resolved, options)
+def render(resolved, options, shared=None) -> str:
+    svg = _map_svg(resolved, options, shared)
     if _SCRIPT_IN_SVG.search(svg):
-        raise RenderError("the SVG map holds a <script>; refusing to inline it", 3)
+        raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")
     styles = [_asset(name, options.template_dir) for name in STYLE_ASSETS]
     styles = [s for s in styles if s.strip()]
     script = _asset(SCRIPT_ASSET, options.template_dir)

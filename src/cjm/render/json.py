@@ -6,5 +6,5 @@ from __future__ import annotations
 import json
 
 
-def render(resolved, options) -> str:
+def render(resolved, options, shared=None) -> str:
     return json.dumps(resolved.to_json(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -16,29 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cjm.model.scales import to_five
+from cjm.present.numbers import number
+from cjm.present.numbers import score as signed
+from cjm.present.words import STATUS_ICONS, addressed_by, map_type, market
+from cjm.present.words import STATUSES as STATUS_LABELS
+
 # A face and a word for a score mapped onto 1..5 (as in the Mermaid journey).
 MOODS = {1: ("😣", "very negative"), 2: ("🙁", "negative"), 3: ("😐", "neutral"), 4: ("🙂", "positive"),
          5: ("😄", "very positive")}
-MAP_TYPES = {"current-state": "Current state (as-is)", "future-state": "Future state (to-be)",
-             "day-in-the-life": "Day in the life", "service-blueprint": "Service blueprint"}
-MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
-STATUSES = {"idea": "💡 idea", "planned": "🗓️ planned", "in-progress": "🚧 in progress", "done": "✅ done",
-            "dropped": "⛔ dropped"}
+STATUSES = {key: f"{STATUS_ICONS[key]} {label}" for key, label in STATUS_LABELS.items()}
 SEVERITIES = {"low": "low", "medium": "medium", "high": "**high**", "critical": "**critical**"}
-
-
-def number(value) -> str:
-    """A score or KPI value as written: 2, 0.5, 12.75 (no trailing .0)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value)
-
-
-def signed(value, scale_min: int) -> str:
-    text = number(value)
-    return f"+{text}" if scale_min < 0 and value > 0 else text
 
 
 @dataclass
@@ -57,12 +45,10 @@ class Row:
 
 
 def _moods(resolved, tp) -> list[Mood]:
-    from cjm.interop.mermaid import to_mermaid_score
-
     low, high = resolved.scale.min, resolved.scale.max
 
     def mood(who, value) -> Mood:
-        face, word = MOODS[to_mermaid_score(value, low, high)]
+        face, word = MOODS[to_five(value, low, high)]
         return Mood(who, face, word, signed(value, low))
 
     if tp.emotion is None:
@@ -75,12 +61,12 @@ def _moods(resolved, tp) -> list[Mood]:
 
 def context(resolved, options) -> dict:
     """What ``markdown/map.md.j2`` receives (raw map text: escape it there)."""
-    from cjm.render.mermaid import MERMAID_MAX_TEXT, journey_block
+    from cjm.render.mermaid import MERMAID_MAX_TEXT, resolved_block
 
     m = resolved.map
     scale = m.scale
-    facts = [("Type", MAP_TYPES.get(m.type, m.type))]
-    for label, value in (("Industry", m.industry), ("Market", MARKETS.get(m.market or "")),
+    facts = [("Type", map_type(m.type))]
+    for label, value in (("Industry", m.industry), ("Market", market(m.market)),
                          ("Owner", m.owner), ("Last reviewed", m.reviewed.isoformat() if m.reviewed else None),
                          ("Tags", ", ".join(m.tags) if m.tags else None)):
         if value:
@@ -93,10 +79,6 @@ def context(resolved, options) -> dict:
 
     stages = []
     pain_rows, opportunity_rows = [], []
-    addressed_by: dict[str, list[str]] = {}
-    for action in m.actions:
-        for pid in action.addresses:
-            addressed_by.setdefault(pid, []).append(action.title)
     pain_titles = {}
     for stage in resolved.stages:
         rows = []
@@ -108,11 +90,8 @@ def context(resolved, options) -> dict:
             for o in tp.opportunities:
                 opportunity_rows.append((stage, tp, o))
         stages.append((stage, rows))
-    for _s, _tp, o in opportunity_rows:
-        for pid in o.addresses:
-            addressed_by.setdefault(pid, []).append(o.title)
 
-    block = journey_block(resolved)
+    block = resolved_block(resolved)
     return {
         "map": m,
         "resolved": resolved,
@@ -121,7 +100,7 @@ def context(resolved, options) -> dict:
         "personas": resolved.personas,
         "stages": stages,
         "pain_points": pain_rows,
-        "addressed_by": addressed_by,
+        "addressed_by": addressed_by(m),
         "pain_titles": pain_titles,
         "opportunities": opportunity_rows,
         "actions": m.actions,
@@ -137,7 +116,7 @@ def context(resolved, options) -> dict:
     }
 
 
-def render(resolved, options) -> str:
+def render(resolved, options, shared=None) -> str:
     from cjm.render.templating import render_template
 
     text = render_template("markdown/map.md.j2", options.template_dir, **context(resolved, options))

@@ -1,8 +1,26 @@
 """``-f mermaid``: the map as a Mermaid ``journey`` diagram, alone.
 
-The block itself is written by one function, ``cjm.interop.mermaid.
-journey_block`` (``cjm export mermaid`` uses it too); this module hands it the
-map as the render sees it:
+The block (``journey_block``) is written here, the one place for it (the
+Markdown page and ``cjm export mermaid`` use it too):
+
+* stages become sections, touchpoints become tasks, persona names the actors;
+* emotions are mapped linearly from the map's scale onto 1..5 and rounded
+  (halves up); a touchpoint without an emotion is placed at 3, the middle;
+* a touchpoint whose personas feel differently becomes one task line per
+  distinct score, each naming the personas that feel that way (Mermaid has one
+  score per task); a single score for everyone names the touchpoint's
+  ``personas:`` when it lists them, else no actor;
+* text is made safe for Mermaid's grammar (its lexer, journey.jison, ends a
+  name at ``:``, ``;``, ``#`` or a line break, treats ``%`` as a comment and
+  a task that starts with ``journey``, ``title``, ``section``, ``accTitle`` or
+  ``accDescr`` as that keyword) with Mermaid's decimal entity codes, which it
+  decodes before parsing (``encodeEntities``) and shows as the character:
+  ``:`` is written ``#58;``; see ``cjm.present.escape.mermaid_text`` (checked
+  against Mermaid's own parser by the Mermaid parser tests).
+* Lines are indented by at least four spaces, so that a line of the block
+  can never close the Markdown code fence it sits in.
+
+``render`` hands it the map as the render sees it:
 
 * with ``--persona``, only that persona: the other personas' scores are left
   out as well as their steps;
@@ -14,11 +32,16 @@ map as the render sees it:
   scores are mapped linearly from the map's scale onto 1..5, halves rounded up.
 
 Text is written with Mermaid's entity codes where its grammar needs it
-(``cjm.render.text.mermaid_text``): ``Pay: card`` becomes ``Pay#58; card``,
+(``cjm.present.escape.mermaid_text``): ``Pay: card`` becomes ``Pay#58; card``,
 which Mermaid shows as ``Pay: card``.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cjm.model.scales import to_five
+from cjm.present.escape import mermaid_text
 
 # Mermaid refuses to draw a diagram longer than this (its ``maxTextSize``
 # default) and shows "Maximum text size in diagram exceeded" instead.
@@ -42,12 +65,84 @@ def journey_view(resolved):
     return resolved.map.model_copy(update={"stages": stages, "personas": personas})
 
 
-def journey_block(resolved) -> str:
+def resolved_block(resolved) -> str:
     """The Mermaid ``journey`` text of a resolved map (no Markdown fence)."""
-    from cjm.interop.mermaid import journey_block as block
-
-    return block(journey_view(resolved), {p.id: p.name for p in resolved.personas})
+    return journey_block(journey_view(resolved), {p.id: p.name for p in resolved.personas})
 
 
-def render(resolved, options) -> str:
-    return journey_block(resolved)
+def render(resolved, options, shared=None) -> str:
+    return resolved_block(resolved)
+
+
+def escape_task(text: str) -> str:
+    """A task or section name Mermaid's lexer reads back as the same text
+    (entity codes, see ``cjm.present.escape.mermaid_text``)."""
+    return mermaid_text(text) or "(unnamed)"
+
+
+def escape_actor(text: str) -> str:
+    """An actor name: like a task name, and commas coded (they separate actors)."""
+    return mermaid_text(text, actor=True) or "(unnamed)"
+
+
+def escape_title(text: str) -> str:
+    return mermaid_text(text)
+
+
+def persona_labels(model, persona_names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Persona id -> actor name, in the map's order. Names come from
+    ``persona_names`` (e.g. resolved from catalogues), then from the map's own
+    persona definitions, then the id; two personas with the same name are
+    told apart by their id."""
+    names = dict(persona_names or {})
+    ordered: dict[str, str] = {}
+    for p in model.personas:
+        pid = p if isinstance(p, str) else p.id
+        ordered[pid] = names.get(pid) or (pid if isinstance(p, str) else p.name)
+    counts: dict[str, int] = {}
+    for name in ordered.values():
+        key = escape_actor(name).casefold()
+        counts[key] = counts.get(key, 0) + 1
+    return {pid: (f"{name} ({pid})" if counts[escape_actor(name).casefold()] > 1 else name)
+            for pid, name in ordered.items()}
+
+
+def journey_block(model, persona_names: Mapping[str, str] | None = None, indent: str = "    ") -> str:
+    """The Mermaid ``journey`` diagram of a map (a ``JourneyMap``), ending in a
+    newline, without a Markdown fence. Deterministic: same map, same text.
+
+    ``persona_names`` maps persona ids to display names for personas the map
+    only names by id (catalogue personas)."""
+    if len(indent.strip(" ")) or len(indent) < 4:
+        raise ValueError("indent must be at least four spaces (keeps Markdown fences closed)")
+    labels = persona_labels(model, persona_names)
+    order = {pid: i for i, pid in enumerate(labels)}
+    low, high = model.scale.min, model.scale.max
+    lines = ["journey"]
+    title = escape_title(model.title)
+    if title:
+        lines.append(f"{indent}title {title}")
+    for stage in model.stages:
+        lines.append(f"{indent}section {escape_task(stage.name)}")
+        for tp in stage.touchpoints:
+            name = escape_task(tp.name)
+            for score, actors in _task_scores(tp, labels, order, low, high):
+                actor_text = ", ".join(escape_actor(labels.get(a, a)) for a in actors)
+                lines.append(f"{indent}  {name}: {score}" + (f": {actor_text}" if actor_text else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _task_scores(tp, labels, order, low, high) -> list[tuple[int, list[str]]]:
+    emotion = tp.emotion
+    if isinstance(emotion, dict):
+        groups: dict[int, list[str]] = {}
+        for pid in sorted(emotion, key=lambda p: (order.get(p, len(order)), p)):
+            groups.setdefault(to_five(emotion[pid], low, high), []).append(pid)
+        if groups:
+            # One line per distinct score, in the order of each group's first persona.
+            return list(groups.items())
+        emotion = None
+    actors = sorted(tp.personas or [], key=lambda p: (order.get(p, len(order)), p))
+    score = 3 if emotion is None else to_five(emotion, low, high)
+    return [(score, actors)]
+

@@ -35,7 +35,7 @@ def _bytecode_cache(flavour: str):
 
     from jinja2 import FileSystemBytecodeCache
 
-    from cjm.fsutil import cache_dir
+    from cjm.infra.cache import cache_dir
 
     # Sandboxed and plain environments compile to different code (the sandbox
     # routes calls through environment.call), so they never share a folder.
@@ -72,9 +72,9 @@ def environment(template_dir: Path | None = None):
         lstrip_blocks=True,
         bytecode_cache=_bytecode_cache(kind.__name__),
     )
-    from cjm.render import text as text_filters
+    from cjm.present.escape import FILTERS
 
-    env.filters.update(text_filters.FILTERS)
+    env.filters.update(FILTERS)
     return env
 
 

@@ -17,7 +17,7 @@ def _prop(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
+def write(result, stream, *, color: bool = False, tool_version: str = "", summary: bool = True) -> None:
     for f in result.findings:
         s = f.span
         props = [f"file={_prop(s.file)}", f"line={s.line}", f"col={s.column}"]

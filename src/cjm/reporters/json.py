@@ -16,7 +16,7 @@ import json
 from cjm.diagnostics import Severity
 
 
-def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
+def write(result, stream, *, color: bool = False, tool_version: str = "", summary: bool = True) -> None:
     findings = result.findings
     doc = {
         "version": 1,

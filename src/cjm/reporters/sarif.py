@@ -19,8 +19,10 @@ def _uri(file: str) -> str:
     return quote(file, safe="/")
 
 
-def write(result, stream, *, color: bool = False, tool_version: str = "") -> None:
-    rules = [(code, name, summary, _LEVEL[severity]) for code, name, summary, severity in result.catalogue()]
+def write(result, stream, *, color: bool = False, tool_version: str = "", summary: bool = True) -> None:
+    from cjm.diagnostics.codes import ordered
+
+    rules = [(c.code, c.name, c.summary, _LEVEL[c.severity]) for c in sorted(ordered(), key=lambda c: c.code)]
     position = {code: i for i, (code, *_rest) in enumerate(rules)}
     results = []
     for f in result.findings:
@@ -49,9 +51,9 @@ def write(result, stream, *, color: bool = False, tool_version: str = "") -> Non
                 "rules": [{
                     "id": code,
                     "name": name,
-                    "shortDescription": {"text": summary},
+                    "shortDescription": {"text": text},
                     "defaultConfiguration": {"level": level},
-                } for code, name, summary, level in rules],
+                } for code, name, text, level in rules],
             }},
             "results": results,
         }],

@@ -1,0 +1,1 @@
+"""Infrastructure: safe file writes, caches. No knowledge of journey maps."""

@@ -1,0 +1,67 @@
+"""The words cjm uses for the format's choices, in one place for every output."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cjm.present.numbers import signed, with_unit
+
+MAP_TYPES = {
+    "current-state": "Current state (as-is)",
+    "future-state": "Future state (to-be)",
+    "day-in-the-life": "Day in the life",
+    "service-blueprint": "Service blueprint",
+}
+MARKETS = {"b2b": "B2B", "b2c": "B2C", "b2b2c": "B2B2C"}
+EXPECTATIONS = {"exceeded": "exceeded expectations", "met": "met expectations", "failed": "failed expectations"}
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+STATUSES = {"idea": "idea", "planned": "planned", "in-progress": "in progress", "done": "done",
+            "dropped": "dropped"}
+STATUS_ICONS = {"idea": "💡", "planned": "🗓️", "in-progress": "🚧", "done": "✅", "dropped": "⛔"}
+EVERYONE = "All customers"
+
+
+def map_type(value: str) -> str:
+    return MAP_TYPES.get(value, value)
+
+
+def market(value: str | None) -> str:
+    return MARKETS.get(value or "", value or "")
+
+
+def expectation(value: str | None) -> str:
+    return EXPECTATIONS.get(value or "", value or "")
+
+
+def status(value: str) -> str:
+    return STATUSES.get(value, value)
+
+
+@dataclass(frozen=True)
+class KpiStatus:
+    state: str  # ok | off | none
+    words: str  # "On target", "Off target (−0.4)", "No data"
+
+
+def kpi_status(kpi: Any) -> KpiStatus:
+    """A KPI's actual against its target; without a direction, higher is better."""
+    if kpi.target is None or kpi.actual is None:
+        return KpiStatus("none", "No data")
+    gap = round(kpi.actual - kpi.target, 6)
+    lower = kpi.direction == "lower-is-better"
+    if (gap <= 0) if lower else (gap >= 0):
+        return KpiStatus("ok", "On target")
+    return KpiStatus("off", f"Off target ({signed(gap)})")
+
+
+def kpi_value(value: float | int | None, unit: str | None) -> str:
+    return with_unit(value, unit)
+
+
+def addressed_by(m: Any) -> dict[str, list[str]]:
+    """Pain point id -> titles of what addresses it: opportunities first, then
+    actions, each in map order (every output lists them in this order)."""
+    from cjm.model.walk import addressed
+
+    return {pid: [item.title for item in items] for pid, items in addressed(m).items()}

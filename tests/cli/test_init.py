@@ -1,0 +1,156 @@
+"""cjm init: every template x type validates clean, is already formatted, and
+the command never overwrites files by accident."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import SCHEMAS
+
+TEMPLATES = ("ecommerce", "retail", "travel", "banking", "b2b-saas")
+TYPES = ("current-state", "future-state", "day-in-the-life", "service-blueprint")
+DATE = "2026-10-01"
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory):
+    """One initialised project per template x type, written in-process with the
+    command's own plan (20 subprocesses would be slow; the CLI path is tested below)."""
+    import datetime as dt
+
+    from cjm.pipeline.init import plan
+    from cjm.infra.files import atomic_write
+
+    root = tmp_path_factory.mktemp("init")
+    out = {}
+    for template in TEMPLATES:
+        for kind in TYPES:
+            folder = root / f"{template}-{kind}"
+            for path, content in plan(folder, template, kind, dt.date.fromisoformat(DATE), False).items():
+                atomic_write(path, content)
+            out[template, kind] = folder
+    return out
+
+
+def test_every_template_and_type_validates_strict(projects, cjm):
+    proc = cjm("validate", "--strict", *[str(p) for p in projects.values()])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "error" not in proc.stdout and "warning" not in proc.stdout
+
+
+def test_every_starter_is_already_formatted(projects, cjm):
+    proc = cjm("fmt", "--check", *[str(p) for p in projects.values()])
+    assert proc.returncode == 0, proc.stderr
+    assert "0 of 25 files would be reformatted" in proc.stderr  # 20 maps + 5 future-state current maps
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+@pytest.mark.parametrize("kind", TYPES)
+def test_starter_content(projects, template, kind):
+    from conftest import load
+    from cjm.model.journey import JourneyMap
+
+    folder = projects[template, kind]
+    path = folder / "maps" / f"{template}-{kind}.yaml"
+    text = path.read_text()
+    map_id = json.loads((SCHEMAS / "cjm.schema.json").read_text())["$id"]
+    assert text.splitlines()[0] == f"# yaml-language-server: $schema={map_id}"
+    model = JourneyMap.model_validate(load(path).data)
+    assert model.type == kind and str(model.reviewed) == DATE
+    assert model.personas and all(p.goals for p in model.personas)
+    touchpoints = [tp for s in model.stages for tp in s.touchpoints]
+    assert len(model.stages) >= 4 and len(touchpoints) >= 4
+    assert all(tp.channel and tp.emotion is not None and tp.thoughts for tp in touchpoints)
+    pains = [p for tp in touchpoints for p in tp.pain_points]
+    assert pains, "a starter shows at least one pain point"
+    if kind == "day-in-the-life":
+        assert all("(" in s.name and ":" in s.name for s in model.stages), "stages are times of day"
+    else:
+        assert model.kpis and all(k.unit and k.target is not None for k in model.kpis)
+    lanes = [tp.frontstage and tp.backstage and tp.support and tp.policy for tp in touchpoints]
+    assert all(lanes) if kind == "service-blueprint" else not any(lanes)
+    if kind == "future-state":
+        assert model.improves == f"{template}-current-state.yaml"
+        current = path.parent / model.improves
+        assert current.is_file()
+        assert "type: current-state" in current.read_text()
+    else:
+        assert model.improves is None
+    config = (folder / "cjm.yaml").read_text()
+    assert config.startswith("# yaml-language-server: $schema=") and "maps:" in config and "render:" in config
+
+
+def test_output_is_deterministic(tmp_path, cjm):
+    for name in ("a", "b"):
+        assert cjm("init", str(tmp_path / name), "-t", "travel", "--type", "future-state",
+                   "--date", DATE).returncode == 0
+    for rel in ("cjm.yaml", "maps/travel-current-state.yaml", "maps/travel-future-state.yaml"):
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+
+
+def test_never_overwrites_without_force(tmp_path, cjm):
+    assert cjm("init", str(tmp_path), "--date", DATE).returncode == 0
+    target = tmp_path / "maps" / "ecommerce-current-state.yaml"
+    target.write_text("cjm: 1\n# mine\n")
+    proc = cjm("init", str(tmp_path), "--date", DATE)
+    assert proc.returncode == 2
+    assert "already exist" in proc.stderr and "--force" in proc.stderr
+    assert target.read_text() == "cjm: 1\n# mine\n"
+    # a new file of another type is not written either when one file exists
+    proc = cjm("init", str(tmp_path), "--type", "future-state", "--date", DATE)
+    assert proc.returncode == 2 and not (tmp_path / "maps" / "ecommerce-future-state.yaml").exists()
+    assert cjm("init", str(tmp_path), "--date", DATE, "--force").returncode == 0
+    assert "# mine" not in target.read_text()
+
+
+def test_schema_file_for_offline_use(tmp_path, cjm):
+    from cjm.pipeline import schemas as schema
+
+    assert cjm("init", str(tmp_path), "--schema-file", "--date", DATE).returncode == 0
+    local = tmp_path / "maps" / "cjm.schema.json"
+    assert local.read_text() == schema.dumps(schema.map_schema())
+    first = (tmp_path / "maps" / "ecommerce-current-state.yaml").read_text().splitlines()[0]
+    assert first == "# yaml-language-server: $schema=cjm.schema.json"
+    assert (tmp_path / "cjm-config.schema.json").is_file()
+    assert cjm("validate", "--strict", str(tmp_path)).returncode == 0
+
+
+def test_default_date_is_today_and_bad_date_is_a_usage_error(tmp_path, cjm):
+    import datetime as dt
+
+    assert cjm("init", str(tmp_path / "x")).returncode == 0
+    assert f"reviewed: {dt.date.today().isoformat()}" in (tmp_path / "x/maps/ecommerce-current-state.yaml").read_text()
+    proc = cjm("init", str(tmp_path / "y"), "--date", "01/10/2026")
+    assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
+    proc = cjm("init", str(tmp_path / "z"), "--template", "insurance")
+    assert proc.returncode == 2
+
+
+def test_every_template_and_type_renders_in_every_format(projects, tmp_path):
+    """The starters are meant to be rendered straight away: every format, every
+    template x type, through the same pipeline as `cjm render`."""
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from cjm.pipeline.render import RenderRequest, render_maps, write_outputs
+
+    formats = ["svg", "md", "html", "mermaid", "json", "dot"]
+    if shutil.which("dot"):
+        formats.append("flow")
+    for (template, kind), folder in projects.items():
+        out = tmp_path / f"{template}-{kind}"
+        result = render_maps(RenderRequest([str(folder)], formats, str(out)))
+        assert not result.reports, (template, kind, [f.message for r in result.reports for f in r.findings])
+        write_outputs(result, check=False)
+        maps = {o.source for o in result.outputs}
+        assert len(maps) == (2 if kind == "future-state" else 1), maps
+        assert {o.fmt for o in result.outputs} == set(formats)
+        for output in result.outputs:
+            text = output.path.read_text(encoding="utf-8")
+            assert text.strip(), output.path
+            if output.path.suffix == ".svg":
+                ET.fromstring(text)  # well-formed XML
+            if output.fmt == "html":
+                assert "Content-Security-Policy" in text

@@ -1,0 +1,239 @@
+"""Projects (cjm.yaml / [tool.cjm]) and the schema checks of single files.
+
+Schema findings must sit at the exact line:column, carry a CJM2xx code and
+name, and speak the map author's words (never pydantic's "Input should be"),
+with one finding per problem: no noise from union branches.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cjm.loader import parse_text
+from cjm.pipeline.check import CheckSettings, check_document
+from cjm.pipeline.validate import ValidateRequest, validate
+from cjm.diagnostics.errors import ConfigError
+from cjm.pipeline.project import find_config, glob_to_regex, load_project
+from cjm.model.catalog import ProjectIndex
+
+BASE = """\
+cjm: 1
+title: Shop
+goal: Buy shoes
+personas:
+  - id: sam
+    name: Sam
+    goals: [Buy]
+stages:
+  - id: buy
+    name: Buy
+    touchpoints:
+      - id: cart
+        name: Cart
+        emotion: 1
+"""
+
+
+def findings(text: str):
+    doc = parse_text("m.yaml", text)
+    return check_document(doc, CheckSettings(ProjectIndex())).report.findings
+
+
+def test_base_map_is_clean():
+    assert findings(BASE) == []
+
+
+# (what is wrong, the map text, expected [(line:col, code, name, words in the message, words in the hint)])
+SCHEMA_CASES = [
+    ("wrong key, with did-you-mean", BASE.replace("        emotion: 1", "        emotoin: 1"),
+     [("14:9", "CJM201", "unknown-key", "unknown key 'emotoin' in touchpoint", "did you mean 'emotion'?")]),
+    ("unknown top-level key lists the allowed ones", BASE.replace("goal: Buy shoes", "goal: Buy shoes\nzzz: 1"),
+     [("4:1", "CJM201", "unknown-key", "unknown key 'zzz' in the map", "allowed keys: cjm, kind, id, title")]),
+    ("missing required key in a stage", BASE.replace("    name: Buy\n", ""),
+     [("9:5", "CJM202", "missing-key", "stage is missing the required key 'name'", "add `name:`")]),
+    ("missing title", BASE.replace("title: Shop\n", ""),
+     [("1:1", "CJM202", "missing-key", "missing the required key 'title'", "")]),
+    ("text where a list belongs", BASE.replace("goals: [Buy]", "goals: Buy shoes"),
+     [("7:12", "CJM203", "wrong-type", "goals must be a list, not the text 'Buy shoes'", "write a list")]),
+    ("a number where text belongs", BASE.replace("goal: Buy shoes", "goal: Buy shoes\nowner: 12"),
+     [("4:8", "CJM203", "wrong-type", "owner must be text, not the number 12", "quote it")]),
+    ("invalid literal", BASE.replace("goal: Buy shoes", "goal: Buy shoes\ntype: currentstate"),
+     [("4:7", "CJM204", "invalid-value", "type must be one of current-state, future-state, day-in-the-life, "
+       "service-blueprint; got the text 'currentstate'", "did you mean 'current-state'?")]),
+    ("invalid id", BASE.replace("id: cart", "id: Cart Page"),
+     [("12:13", "CJM204", "invalid-value", "id must be an id (lowercase letters", "")]),
+    ("a date that does not exist", BASE.replace("goal: Buy shoes", "goal: Buy shoes\nreviewed: 2026-13-45"),
+     [("4:11", "CJM204", "invalid-value", "reviewed must be a date written YYYY-MM-DD; got the text '2026-13-45'", "")]),
+    ("a date in words", BASE + "actions:\n  - id: a\n    title: A\n    due: next week\n",
+     [("18:10", "CJM204", "invalid-value", "due must be a date written YYYY-MM-DD", "")]),
+    ("javascript: link in evidence is refused",
+     BASE + "        evidence:\n          - url: javascript:alert(1)\n",
+     [("16:18", "CJM204", "invalid-value", "url must be an http, https or mailto link; got the text "
+       "'javascript:alert(1)'", "")]),
+    ("data: link in a persona source is refused",
+     BASE.replace("    goals: [Buy]", "    goals: [Buy]\n    sources: [{url: 'data:text/html,<b>x</b>'}]"),
+     [("8:21", "CJM204", "invalid-value", "url must be an http, https or mailto link", "")]),
+    ("format version 2", BASE.replace("cjm: 1", "cjm: 2"),
+     [("1:6", "CJM205", "format-version", "this cjm reads version 1", "write `cjm: 1`")]),
+    ("no format version", BASE.replace("cjm: 1\n", ""),
+     [("1:1", "CJM205", "format-version", "does not say its format version", "start the file with `cjm: 1`")]),
+    ("emotion as a word", BASE.replace("emotion: 1", "emotion: happy"),
+     [("14:18", "CJM203", "wrong-type", "emotion must be a number on the map's scale, or a mapping of persona id",
+       "")]),
+    ("persona given as a number", BASE.replace("  - id: sam\n    name: Sam\n    goals: [Buy]\n", "  - 42\n"),
+     [("5:5", "CJM203", "wrong-type", "personas must be a persona", "")]),
+    ("age out of range", BASE.replace("    goals: [Buy]", "    goals: [Buy]\n    age: 200"),
+     [("8:10", "CJM204", "invalid-value", "age is out of range", "")]),
+    ("empty stage list", "cjm: 1\ntitle: x\nstages: []\n",
+     [("3:9", "CJM204", "invalid-value", "stages must not be empty", "")]),
+    ("empty title", BASE.replace("title: Shop", "title: ''"),
+     [("2:8", "CJM204", "invalid-value", "title must not be empty text", "")]),
+    ("an unknown kind", BASE.replace("cjm: 1", "cjm: 1\nkind: journey"),
+     [("2:7", "CJM204", "invalid-value", "kind must be map or catalog", "")]),
+    ("an unknown key inside a persona (no noise from the persona-or-id union)",
+     BASE.replace("    goals: [Buy]", "    goals: [Buy]\n    nmae: x"),
+     [("8:5", "CJM201", "unknown-key", "unknown key 'nmae' in persona", "did you mean 'name'?")]),
+    ("a bad colour inside a persona (no noise from the union)",
+     BASE.replace("    goals: [Buy]", "    goals: [Buy]\n    color: red"),
+     [("8:12", "CJM204", "invalid-value", "color must be a colour written #rrggbb", "")]),
+    ("an empty persona mapping: what is missing, and nothing else", BASE.replace(
+        "  - id: sam\n    name: Sam\n    goals: [Buy]\n", "  - {}\n"),
+     [("5:5", "CJM202", "missing-key", "persona is missing the required key 'id'", ""),
+      ("5:5", "CJM202", "missing-key", "persona is missing the required key 'name'", "")]),
+    ("an invalid persona id as an emotion key is blamed on the key", BASE.replace("emotion: 1", "emotion: {Sam: 1}"),
+     [("14:19", "CJM204", "invalid-value", "'Sam'", "")]),
+    ("a KPI target as text", BASE.replace("goal: Buy shoes", "goal: Buy shoes\nkpis: [{id: a, name: b, target: '3'}]"),
+     [("4:33", "CJM203", "wrong-type", "target must be a number, not the text '3'", "")]),
+    ("a catalogue with map keys", "cjm: 1\nkind: catalog\npersonas:\n  - {id: x, name: X, goals: [a]}\nstages: []\n",
+     [("5:1", "CJM201", "unknown-key", "unknown key 'stages'", "allowed keys: cjm, kind, personas, channels, kpis")]),
+]
+
+
+@pytest.mark.parametrize("what,text,expected", SCHEMA_CASES, ids=[c[0] for c in SCHEMA_CASES])
+def test_schema_errors_at_the_exact_place_in_user_words(what, text, expected):
+    got = findings(text)
+    assert len(got) == len(expected), "\n".join(f"{f.span} {f.code} {f.message}" for f in got)
+    for f, (where, code, name, words, hint) in zip(got, expected):
+        assert f"{f.span.line}:{f.span.column}" == where, f"{f.span} {f.message}"
+        assert (f.code, f.rule) == (code, name)
+        assert words in f.message, f.message
+        assert hint in f.hint, f.hint
+        for raw in ("Input should be", "constrained-str", "function-after", "[key]", "dict[", "model_type"):
+            assert raw not in f.message + f.hint + f.path, f"pydantic's words leaked: {f.message!r} {f.path!r}"
+
+
+def test_all_schema_errors_at_once():
+    text = BASE.replace("title: Shop", "title: ''").replace("emotion: 1", "emotion: happy").replace(
+        "goals: [Buy]", "goals: Buy")
+    got = findings(text)
+    assert [(f.span.line, f.code) for f in got] == [(2, "CJM204"), (7, "CJM203"), (14, "CJM203")]
+
+
+def test_rules_do_not_run_on_a_document_that_failed_the_schema():
+    text = BASE.replace("emotion: 1", "emotion: 9").replace("title: Shop", "titel: Shop")
+    # The typo gives an unknown key and a missing title; the emotion of 9 is not reported yet.
+    assert [(f.code, f.span.line) for f in findings(text)] == [("CJM202", 1), ("CJM201", 2)]
+
+
+def test_a_duplicate_key_stops_the_later_checks():
+    text = BASE.replace("        emotion: 1", "        emotion: 1\n        emotion: 9\n        chanel: x")
+    got = findings(text)
+    assert [(str(f.span), f.code, f.rule) for f in got] == [("m.yaml:15:9", "CJM102", "duplicate-key")]
+    assert "first defined at line 14, column 9" in got[0].message
+
+
+# --- projects ---------------------------------------------------------------
+
+
+def test_find_config_walks_up_and_prefers_cjm_yaml(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.cjm]\nmaps = ['*.yaml']\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_config(deep) == tmp_path / "pyproject.toml"
+    (tmp_path / "a" / "cjm.yaml").write_text("cjm: 1\n")
+    assert find_config(deep) == tmp_path / "a" / "cjm.yaml"
+    assert find_config(deep / "x.yaml") == tmp_path / "a" / "cjm.yaml"
+
+
+def test_pyproject_without_tool_cjm_is_not_a_config(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    # tmp_path's parents hold no config on a normal machine; the search stops at /.
+    found = find_config(tmp_path)
+    assert found is None or tmp_path not in found.parents and found.parent != tmp_path
+
+
+def test_tool_cjm_in_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.cjm]\nmaps = ['maps/*.yaml']\nfail_level = 'warning'\n"
+                                             "[tool.cjm.rules]\nmissing-goal = 'off'\n")
+    project = load_project(tmp_path / "pyproject.toml")
+    assert project.config.maps == ["maps/*.yaml"]
+    assert project.config.rules == {"missing-goal": "off"}
+    assert project.config.fail_level == "warning"
+
+
+def test_broken_pyproject_is_a_config_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.cjm]\nmaps = [\n")
+    with pytest.raises(ConfigError) as info:
+        load_project(tmp_path / "pyproject.toml")
+    assert info.value.findings[0].code == "CJM001"
+
+
+@pytest.mark.parametrize("text,where,words", [
+    ("cjm: 1\nmapz: ['*.yaml']\n", "2:1", "unknown key 'mapz'"),
+    ("cjm: 1\nrules:\n  missing-goal: loud\n", "3:17", "must be one of error, warning, info, off"),
+    ("cjm: 1\nmaps: '*.yaml'\n", "2:7", "maps must be a list"),
+    ("cjm: 1\nmaps: [a\n", "3:1", ""),
+    ("cjm: 1\ncjm: 1\n", "2:1", "duplicate key 'cjm'"),
+])
+def test_broken_cjm_yaml_is_a_config_error_with_its_place(tmp_path, monkeypatch, text, where, words):
+    (tmp_path / "cjm.yaml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as info:
+        load_project(Path("cjm.yaml"))
+    f = info.value.findings[0]
+    assert f"{f.span.line}:{f.span.column}" == where, f"{f.span} {f.message}"
+    assert f.span.file == "cjm.yaml"
+    assert words in f.message
+
+
+@pytest.mark.parametrize("pattern,path,match", [
+    ("**/*.yaml", "a.yaml", True),
+    ("**/*.yaml", "a/b/c.yaml", True),
+    ("maps/*.yaml", "maps/a.yaml", True),
+    ("maps/*.yaml", "maps/x/a.yaml", False),
+    ("maps/**", "maps/x/a.yaml", True),
+    ("./maps/?.yaml", "maps/a.yaml", True),
+    ("./maps/?.yaml", "maps/ab.yaml", False),
+    ("a.b.yaml", "aXb.yaml", False),
+])
+def test_globs(pattern, path, match):
+    assert bool(glob_to_regex(pattern).match(path)) is match
+
+
+def test_project_lists_maps_and_catalogues_and_skips_the_rest(tmp_path):
+    (tmp_path / "cjm.yaml").write_text("cjm: 1\nmaps: ['**/*.yaml']\ncatalogs: ['shared/*.yaml']\n"
+                                       "exclude: ['drafts/**']\nrender: {out: site}\n")
+    for rel in ("a.yaml", "maps/b.yml", "maps/c.yaml", "shared/p.yaml", "drafts/d.yaml", "site/e.yaml",
+                ".hidden/f.yaml", "node_modules/g.yaml", "maps/.h.yaml", "notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x: 1\n")
+    project = load_project(tmp_path / "cjm.yaml")
+    rel = lambda ps: sorted(p.relative_to(tmp_path).as_posix() for p in ps)  # noqa: E731
+    assert rel(project.catalog_files()) == ["shared/p.yaml"]
+    assert rel(project.map_files()) == ["a.yaml", "maps/c.yaml"]  # *.yaml does not match b.yml
+    assert project.owns(tmp_path / "maps" / "c.yaml")
+    assert not project.owns(tmp_path / "drafts" / "d.yaml")
+
+
+def test_validate_without_paths_checks_the_whole_project(tmp_path, monkeypatch):
+    (tmp_path / "cjm.yaml").write_text("cjm: 1\nmaps: ['maps/*.yaml']\n")
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "a.yaml").write_text(BASE)
+    (tmp_path / "maps" / "b.yaml").write_text(BASE.replace("emotion: 1", "emotion: 7"))
+    (tmp_path / "other.yaml").write_text("not: a map\n")
+    monkeypatch.chdir(tmp_path)
+    result = validate(ValidateRequest([], jobs=1)).report
+    assert [r.file for r in result.reports] == ["maps/a.yaml", "maps/b.yaml"]
+    assert [(str(f.span), f.code) for f in result.findings] == [("maps/b.yaml:14:18", "CJM307")]

@@ -1,0 +1,703 @@
+"""The SVG journey map (cjm render -f svg): structure, filters, escaping,
+determinism, blueprint lines, text fitting, themes, and a large map."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from cjm.model.journey import JourneyMap, Link
+from cjm.model.resolve import LANES, resolve
+from cjm.render import RenderOptions
+from cjm.render import svg
+from cjm.render.svg import layout, metrics
+from cjm.render.themes import THEMES
+from conftest import EXAMPLES
+from render_inputs import large_map
+
+NS = "{http://www.w3.org/2000/svg}"
+
+RICH = {
+    "cjm": 1,
+    "title": "Acme trial to paid",
+    "goal": "Turn trial users into paying customers",
+    "type": "service-blueprint",
+    "description": "How teams try Acme and decide to buy.",
+    "industry": "SaaS",
+    "market": "b2b",
+    "owner": "Jo Bloggs",
+    "reviewed": "2026-09-01",
+    "scale": {"min": -2, "max": 2, "low_label": "frustrated", "high_label": "delighted"},
+    "personas": [
+        {"id": "admin", "name": "Ana Admin", "goals": ["Set up fast"]},
+        {"id": "buyer", "name": "Bo Buyer", "goals": ["Spend wisely"]},
+        {"id": "user", "name": "Uli User", "goals": ["Get work done"]},
+    ],
+    "channels": [
+        {"id": "web", "name": "Website", "mode": "online"},
+        {"id": "phone", "name": "Sales call", "mode": "offline"},
+    ],
+    "kpis": [
+        {"id": "conv", "name": "Trial conversion", "unit": "%", "target": 20, "actual": 12,
+         "direction": "higher-is-better", "source": "CRM"},
+        {"id": "ttv", "name": "Time to value", "unit": "days", "target": 3, "actual": 2,
+         "direction": "lower-is-better"},
+    ],
+    "stages": [
+        {"id": "try", "name": "Try", "goal": "See whether it fits", "kpis": ["ttv"], "touchpoints": [
+            {"id": "signup", "name": "Sign-up form", "channel": "web", "action": "Creates a trial account",
+             "thoughts": ["Do I need a credit card?", "How long is the trial?"],
+             "emotion": {"admin": 1, "buyer": 0, "user": 1}, "feeling": "curious", "expectation": "met",
+             "evidence": [{"url": "https://example.com/funnel", "title": "Sign-up funnel"}],
+             "frontstage": "Welcome email from the CSM", "backstage": "Lead scored in the CRM",
+             "support": "CRM, email platform", "policy": "Trials last 14 days"},
+            {"id": "onboarding", "name": "Onboarding checklist", "channel": "web", "personas": ["admin", "user"],
+             "action": "Invites the team and imports data",
+             "emotion": {"admin": -2, "user": -1}, "feeling": "overwhelmed", "expectation": "failed",
+             "pain_points": [{"id": "import-fails", "title": "CSV import fails without a reason",
+                              "description": "Half the imports fail on date formats.", "severity": "high",
+                              "evidence": [{"url": "https://example.com/tickets", "title": "Tickets"}]}],
+             "opportunities": [{"id": "import-wizard", "title": "An import wizard that fixes dates",
+                                "addresses": ["import-fails"]}],
+             "kpis": ["ttv"], "backstage": "Import job runs overnight"},
+        ]},
+        {"id": "decide", "name": "Decide", "goal": "Agree on the purchase", "kpis": ["conv"], "touchpoints": [
+            {"id": "sales-call", "name": "Call with sales", "channel": "phone", "personas": ["buyer"],
+             "action": "Negotiates the price", "emotion": {"buyer": 1}, "feeling": "reassured",
+             "expectation": "exceeded", "frontstage": "Account executive demo", "kpis": ["conv"]},
+        ]},
+        {"id": "later", "name": "Later", "goal": "Nothing here yet"},
+    ],
+}
+
+
+def make(data: dict | None = None):
+    return resolve(JourneyMap.model_validate(copy.deepcopy(data or RICH)), "rich.yaml")
+
+
+def draw(resolved=None, **options) -> str:
+    return svg.render(resolved if resolved is not None else make(), RenderOptions(**options))
+
+
+def parse(out: str) -> ET.Element:
+    return ET.fromstring(out)
+
+
+def by_class(root: ET.Element, cls: str) -> list[ET.Element]:
+    return [el for el in root.iter() if cls in (el.get("class") or "").split()]
+
+
+def visible_texts(root: ET.Element) -> list[str]:
+    """Every piece of text a person can read or hear: <text> elements (their
+    wrapped lines joined), <title> tooltips and <desc>."""
+    out = []
+    for el in root.iter():
+        if el.tag == NS + "text":
+            spans = [t.text or "" for t in el if t.tag == NS + "tspan"]
+            out.append(" ".join(spans) if spans else (el.text or ""))
+        elif el.tag in (NS + "title", NS + "desc"):
+            out.append(el.text or "")
+    return out
+
+
+# --- structure -----------------------------------------------------------------
+def test_parses_and_is_accessible():
+    root = parse(draw())
+    assert root.tag == NS + "svg"
+    assert root.get("role") == "img"
+    assert root.get("aria-labelledby") == "cjm-title cjm-desc"
+    title = root.find(NS + "title")
+    desc = root.find(NS + "desc")
+    assert title is not None and "Acme trial to paid" in title.text
+    assert desc is not None and "3 stages" in desc.text and "3 touchpoints" in desc.text
+    assert "Ana Admin: highest at Sign-up form (1), lowest at Onboarding checklist (\u22122)" in desc.text
+    assert float(root.get("width")) > 0 and float(root.get("height")) > 0
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
+
+
+def test_counts_stages_touchpoints_and_curves():
+    root = parse(draw())
+    stages = by_class(root, "cjm-stage")
+    assert [s.get("data-stage") for s in stages] == ["try", "decide", "later"]
+    assert len(by_class(root, "cjm-touchpoint")) == 3
+    curves = by_class(root, "cjm-curve")
+    assert [c.get("data-persona") for c in curves] == ["admin", "buyer", "user"]
+    # every score is a point; each persona's line has a stroke of its colour
+    points = {c.get("data-persona"): len(c.findall(NS + "circle")) for c in curves}
+    assert points == {"admin": 2, "buyer": 2, "user": 2}
+    resolved = make()
+    for c in curves:
+        for path in c.findall(NS + "path"):
+            assert path.get("stroke") == resolved.colors[c.get("data-persona")]
+    # the empty stage still gets a column saying so
+    texts = visible_texts(root)
+    assert "No touchpoints yet" in texts
+    assert "Later" in texts and "Nothing here yet" in texts
+
+
+def test_lanes_in_order_with_content():
+    root = parse(draw())
+    lanes = [g.get("data-lane") for g in by_class(root, "cjm-lane")]
+    assert lanes == [lane for lane in LANES if lane in lanes]  # the canonical order
+    assert lanes == ["actions", "touchpoints", "thoughts", "emotions", "pain_points", "opportunities", "kpis",
+                     "frontstage", "backstage", "support", "policy"]
+    labels = [t for t in visible_texts(root) if t.isupper()]
+    assert {"ACTIONS", "TOUCHPOINTS", "EMOTIONS", "PAIN POINTS", "SUPPORT PROCESSES"} <= set(labels)
+
+
+def test_lane_filter_keeps_the_map_order():
+    root = parse(draw(lanes=("emotions", "actions", "backstage")))
+    assert [g.get("data-lane") for g in by_class(root, "cjm-lane")] == ["actions", "emotions", "backstage"]
+    assert by_class(root, "cjm-curve")
+    assert not by_class(root, "cjm-pain") and not by_class(root, "cjm-touchpoint")
+
+
+def test_lane_filter_drops_lanes_without_content():
+    data = copy.deepcopy(RICH)
+    for stage in data["stages"]:
+        for tp in stage.get("touchpoints", []):
+            tp.pop("thoughts", None)
+    root = parse(draw(make(data), lanes=("thoughts", "actions")))
+    assert [g.get("data-lane") for g in by_class(root, "cjm-lane")] == ["actions"]
+
+
+def test_lane_heights_grow_with_wrapped_text():
+    short = parse(draw(lanes=("actions",)))
+    data = copy.deepcopy(RICH)
+    data["stages"][0]["touchpoints"][0]["action"] = "Creates a trial account " * 12
+    long = parse(draw(make(data), lanes=("actions",)))
+
+    def height(root):
+        return float(by_class(root, "cjm-lane-actions")[0].find(NS + "rect[@class='cjm-label-cell']").get("height"))
+
+    assert height(long) > height(short) + 80
+
+
+def test_canvas_width_follows_the_touchpoints():
+    data = copy.deepcopy(RICH)
+    extra = copy.deepcopy(data["stages"][0]["touchpoints"][0])
+    for i in range(20):
+        tp = copy.deepcopy(extra)
+        tp["id"] = f"extra-{i}"
+        data["stages"][0]["touchpoints"].append(tp)
+    narrow = float(parse(draw()).get("width"))
+    wide = float(parse(draw(make(data))).get("width"))
+    assert wide == pytest.approx(narrow + 20 * layout.COL_W)
+
+
+def test_emotion_axis_scale_labels_and_neutral_line():
+    root = parse(draw())
+    chart = by_class(root, "cjm-emotion-chart")[0]
+    ticks = [t.text for t in by_class(chart, "cjm-tick")]
+    assert ticks == ["\u22122", "\u22121", "0", "+1", "+2"]
+    assert len(by_class(chart, "cjm-neutral")) == 1
+    labels = [" ".join(s.text for s in t) for t in by_class(chart, "cjm-scale-label")]
+    assert labels == ["delighted", "frustrated"]
+    assert {"curious", "overwhelmed", "reassured"} <= set(visible_texts(root))
+    assert "failed expectations" in visible_texts(root)
+
+
+def test_scale_one_to_five_has_midpoint_neutral():
+    data = copy.deepcopy(RICH)
+    data["scale"] = {"min": 1, "max": 5}
+    for stage in data["stages"]:
+        for tp in stage.get("touchpoints", []):
+            tp["emotion"] = {k: v + 3 for k, v in tp["emotion"].items()}
+    chart = by_class(parse(draw(make(data))), "cjm-emotion-chart")[0]
+    ticks = {t.text: t.get("y") for t in by_class(chart, "cjm-tick")}
+    assert list(ticks) == ["1", "2", "3", "4", "5"]
+    assert by_class(chart, "cjm-neutral")[0].get("y1") == ticks["3"]
+
+
+def test_gaps_where_a_persona_has_no_score():
+    # buyer: 0 at sign-up, nothing at onboarding, 1 at the sales call -> two
+    # separate points and no line through the gap
+    root = parse(draw())
+    buyer = [c for c in by_class(root, "cjm-curve") if c.get("data-persona") == "buyer"][0]
+    assert len(buyer.findall(NS + "circle")) == 2
+    assert buyer.findall(NS + "path") == []
+    admin = [c for c in by_class(root, "cjm-curve") if c.get("data-persona") == "admin"][0]
+    assert len(admin.findall(NS + "path")) == 1
+    assert admin.find(NS + "path").get("d").count("C") == 1
+
+
+def test_curve_never_leaves_the_scale():
+    # a monotone curve: control points stay between their end points' heights
+    pts = [(0, 100.0), (50, 10.0), (100, 100.0), (150, 90.0), (200, 10.0)]
+    d = layout._monotone_path(pts)
+    ys = [float(y) for y in re.findall(r"[, ](-?[\d.]+)(?= |C|$)", d.replace("M", " ").replace("C", " C"))]
+    assert min(ys) >= 10.0 and max(ys) <= 100.0
+
+
+def test_persona_view_title():
+    resolved = make().only_persona("buyer")
+    root = parse(draw(resolved, persona="buyer"))
+    assert "Bo Buyer" in root.find(NS + "title").text
+    assert any("Bo Buyer" in t and "Acme trial to paid" in t for t in visible_texts(root))
+    assert any("Persona view: Bo Buyer" in t for t in visible_texts(root))
+    assert [c.get("data-persona") for c in by_class(root, "cjm-curve")] == ["buyer"]
+    assert len(by_class(root, "cjm-touchpoint")) == 2  # onboarding is not the buyer's
+
+
+def test_map_without_personas_draws_one_curve():
+    data = copy.deepcopy(RICH)
+    data["personas"] = []
+    for stage in data["stages"]:
+        for i, tp in enumerate(stage.get("touchpoints", [])):
+            tp.pop("personas", None)
+            tp["emotion"] = i - 1
+    root = parse(draw(make(data)))
+    curves = by_class(root, "cjm-curve")
+    assert len(curves) == 1 and curves[0].get("data-persona") == ""
+    assert len(curves[0].findall(NS + "circle")) == 3
+
+
+# --- steps as targets for the HTML page (data-touchpoint, data-personas) ----------------
+def step_parts(root: ET.Element) -> dict[str, list[ET.Element]]:
+    parts: dict[str, list[ET.Element]] = {}
+    for el in root.iter():
+        if el.get("data-touchpoint") is not None:
+            parts.setdefault(el.get("data-touchpoint"), []).append(el)
+    return parts
+
+
+def kind(el: ET.Element) -> str:
+    classes = (el.get("class") or "").split()
+    return next((c for c in classes if c != "cjm-card"), el.tag.removeprefix(NS))
+
+
+def test_every_part_of_a_step_names_the_step_and_its_personas():
+    resolved = make()
+    root = parse(draw(resolved))
+    parts = step_parts(root)
+    assert list(parts) == ["signup", "onboarding", "sales-call"]  # the order of the steps, lane by lane
+    kinds = {tid: sorted({kind(el) for el in els}) for tid, els in parts.items()}
+    assert kinds["signup"] == ["circle", "cjm-action", "cjm-bp", "cjm-exp", "cjm-feeling", "cjm-thought",
+                               "cjm-touchpoint"]
+    assert kinds["onboarding"] == ["circle", "cjm-action", "cjm-bp", "cjm-exp", "cjm-feeling",
+                                   "cjm-opp", "cjm-pain", "cjm-touchpoint"]
+    assert sum(kind(el) == "cjm-thought" for el in parts["signup"]) == 2  # each bubble
+    assert sum(kind(el) == "cjm-bp" for el in parts["signup"]) == 4  # front, back, support, policy
+    for _stage, tp in resolved.touchpoints():
+        wanted = " ".join(p.id for p in resolved.personas_of(tp))
+        for el in parts[tp.id]:
+            if el.tag == NS + "circle":  # an emotion point sits in its persona's curve
+                assert el.get("data-personas") is None
+            else:
+                assert el.get("data-personas") == wanted, (tp.id, kind(el))
+    assert {el.get("data-personas") for el in parts["onboarding"] if el.tag != NS + "circle"} == {"admin user"}
+    # emotion points: one per persona score, inside that persona's curve
+    for curve in by_class(root, "cjm-curve"):
+        ids = [c.get("data-touchpoint") for c in curve.findall(NS + "circle")]
+        scored = [tp.id for _s, tp in resolved.touchpoints()
+                  if isinstance(tp.emotion, dict) and curve.get("data-persona") in tp.emotion]
+        assert ids == scored
+    # the placeholder of an empty stage, stage heads and lanes belong to no step
+    for el in by_class(root, "cjm-none") + by_class(root, "cjm-stage") + by_class(root, "cjm-lane"):
+        assert el.get("data-touchpoint") is None and el.get("data-personas") is None
+
+
+def test_kpi_cards_belong_to_a_step_only_when_one_step_alone_lists_them():
+    data = copy.deepcopy(RICH)
+    data["stages"][0]["kpis"] = []  # ttv: now listed by onboarding alone
+    data["stages"][1]["kpis"] = []
+    data["stages"][0]["touchpoints"][0]["kpis"] = ["conv"]
+    data["stages"][0]["touchpoints"][1]["kpis"] = ["ttv", "conv"]  # conv: by signup and onboarding
+    root = parse(draw(make(data)))
+    cards = {card.find(NS + "text").findtext(NS + "tspan"): card for card in by_class(root, "cjm-kpi")}
+    assert cards["Time to value"].get("data-touchpoint") == "onboarding"
+    assert cards["Time to value"].get("data-personas") == "admin user"
+    shared = [c for c in by_class(root, "cjm-kpi") if c.findtext(f"{NS}text/{NS}tspan") == "Trial conversion"]
+    assert len(shared) == 2  # once in each stage
+    try_conv, decide_conv = shared
+    assert try_conv.get("data-touchpoint") is None and try_conv.get("data-personas") == "admin buyer user"
+    assert decide_conv.get("data-touchpoint") == "sales-call" and decide_conv.get("data-personas") == "buyer"
+    # a stage's own KPI is everyone's
+    root = parse(draw())
+    assert all(c.get("data-touchpoint") is None and c.get("data-personas") is None for c in by_class(root, "cjm-kpi"))
+
+
+def test_persona_view_and_map_without_personas():
+    resolved = make()
+    root = parse(draw(resolved.only_persona("buyer"), persona="buyer"))
+    assert list(step_parts(root)) == ["signup", "sales-call"]
+    parts = step_parts(root)
+    assert {el.get("data-personas") for els in parts.values() for el in els if el.tag != NS + "circle"} == {"buyer"}
+    data = copy.deepcopy(RICH)
+    data.pop("personas")
+    for stage in data["stages"]:
+        for tp in stage.get("touchpoints", []):
+            tp.pop("personas", None)
+            tp["emotion"] = 1
+    root = parse(draw(make(data)))
+    parts = step_parts(root)
+    assert list(parts) == ["signup", "onboarding", "sales-call"]
+    assert all(el.get("data-personas") is None for els in parts.values() for el in els)  # nothing to filter
+
+
+def test_step_attributes_are_escaped():
+    resolved = make()
+    tp = resolved.stages[0].touchpoints[0]
+    object.__setattr__(tp, "id", '"><script>alert(1)</script>')
+    out = draw(resolved)
+    assert "<script" not in out
+    assert step_parts(parse(out))['"><script>alert(1)</script>'][0].get("data-personas") == "admin buyer user"
+
+
+def test_every_link_is_noopener_noreferrer():
+    links = list(parse(draw()).iter(NS + "a"))
+    assert len(links) == 2
+    assert all(a.get("rel") == "noopener noreferrer" for a in links)
+
+
+# --- drawn once per map and options (svg and html in one cjm render call) ----------------
+@pytest.fixture
+def scenes(monkeypatch) -> list[object]:
+    """Counts the pictures really laid out."""
+    from cjm.render.svg import layout
+
+    calls: list[object] = []
+    scene = layout.Layout.scene
+
+    def counted(self):
+        calls.append(self.r)
+        return scene(self)
+
+    monkeypatch.setattr(layout.Layout, "scene", counted)
+    return calls
+
+
+def test_the_same_map_and_options_are_drawn_once_per_run(scenes):
+    from cjm.render import Shared, html
+
+    resolved = make()
+    shared = Shared()
+    picture = svg.render(resolved, RenderOptions(), shared)
+    page = html.render(resolved, RenderOptions(), shared)
+    assert picture.strip() in page
+    assert svg.render(resolved, RenderOptions(), shared) is picture
+    assert len(scenes) == 1
+    assert svg.render(resolved, RenderOptions(theme="dark"), shared) != picture  # other options: drawn again
+    assert len(scenes) == 2
+    assert svg.render(resolved, RenderOptions(), Shared()) == picture  # another run: drawn anew, same bytes
+    assert len(scenes) == 3
+    assert svg.render(resolved, RenderOptions()) == picture  # no sharing at all
+    assert len(scenes) == 4
+
+
+def test_one_render_call_draws_each_map_once(scenes, tmp_path):
+    from cjm.pipeline.render import RenderRequest, render_maps
+
+    maps = [str(EXAMPLES / "ecommerce-current.yaml"), str(EXAMPLES / "b2b-saas.yaml")]
+    result = render_maps(RenderRequest(maps, formats=["html", "md", "svg"], out=str(tmp_path)))
+    assert result.reports == []
+    assert [o.fmt for o in result.outputs] == ["html", "md", "svg"] * 2
+    assert len(scenes) == 2 and scenes[0] is not scenes[1]
+    for page, picture in ((result.outputs[0], result.outputs[2]), (result.outputs[3], result.outputs[5])):
+        assert picture.content.strip() in page.content
+    result = render_maps(RenderRequest(maps[:1], formats=["svg", "html"], out=str(tmp_path), persona="busy-professional"))
+    assert len(scenes) == 3
+    assert 'data-touchpoint="refer-a-friend"' not in result.outputs[0].content  # Maya's step only
+    assert result.outputs[0].content.strip() in result.outputs[1].content
+
+
+# --- blueprint lines ---------------------------------------------------------------
+def test_service_blueprint_lines():
+    root = parse(draw())
+    lines = by_class(root, "cjm-bp-line")
+    labels = [line.find(NS + "text").text for line in lines]
+    assert labels == ["LINE OF INTERACTION", "LINE OF VISIBILITY", "LINE OF INTERNAL INTERACTION"]
+    lanes = {g.get("data-lane"): g for g in by_class(root, "cjm-lane")}
+
+    def top(lane):
+        return lanes[lane].find(NS + "rect[@class='cjm-label-cell']").get("y")
+
+    ys = [line.find(NS + "line").get("y1") for line in lines]
+    assert ys == [top("frontstage"), top("backstage"), top("support")]
+    for line in lines:
+        assert float(line.find(NS + "line").get("x2")) > float(line.find(NS + "line").get("x1")) + 500
+
+
+def test_blueprint_lines_meet_when_frontstage_is_hidden():
+    root = parse(draw(lanes=("actions", "backstage", "policy")))
+    labels = [line.find(NS + "text").text for line in by_class(root, "cjm-bp-line")]
+    assert labels == ["LINE OF INTERACTION \u00b7 LINE OF VISIBILITY"]
+
+
+def test_no_blueprint_lines_on_a_plain_map():
+    data = copy.deepcopy(RICH)
+    data["type"] = "current-state"
+    for stage in data["stages"]:
+        for tp in stage.get("touchpoints", []):
+            for lane in ("frontstage", "backstage", "support", "policy"):
+                tp.pop(lane, None)
+    root = parse(draw(make(data)))
+    assert not by_class(root, "cjm-bp-line")
+    assert "frontstage" not in [g.get("data-lane") for g in by_class(root, "cjm-lane")]
+
+
+# --- escaping ----------------------------------------------------------------------
+INJECTIONS = [
+    "<script>alert(1)</script>",
+    '"><svg onload=alert(1)>',
+    "{{ 7*7 }}",
+    "a | b",
+    "first line\nsecond line",
+    "Tom & Jerry's \"quote\" ]]> <!-- x -->",
+]
+
+
+def _poison(value: str) -> dict:
+    """RICH with ``value`` in every text field the SVG shows."""
+    data = copy.deepcopy(RICH)
+    for key in ("title", "goal", "description", "industry", "owner"):
+        data[key] = value
+    data["scale"].update(low_label=value, high_label=value)
+    for p in data["personas"]:
+        p["name"] = value + " " + p["id"]
+    for c in data["channels"]:
+        c["name"] = value
+    for k in data["kpis"]:
+        k.update(name=value, source=value)
+    data["kpis"][0]["unit"] = value[:40]
+    for stage in data["stages"]:
+        stage.update(name=value, goal=value)
+        for tp in stage.get("touchpoints", []):
+            tp.update(name=value, action=value, thoughts=[value], feeling=value)
+            for lane in ("frontstage", "backstage", "support", "policy"):
+                tp[lane] = value
+            for pain in tp.get("pain_points", []):
+                pain.update(title=value, description=value)
+            for opp in tp.get("opportunities", []):
+                opp.update(title=value, description=value)
+            for link in tp.get("evidence", []):
+                link["title"] = value
+    return data
+
+
+def _squash(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_comes_out_as_text(value):
+    resolved = make(_poison(value))
+    # links that validation would refuse, forced in past the model
+    step = resolved.stages[0].touchpoints[0]
+    step.evidence.append(Link.model_construct(url="javascript:alert(1)", title=value))
+    step.evidence.append(Link.model_construct(url="https://ok.example/x\"onmouseover=alert(1)", title="q"))
+    out = draw(resolved)
+    root = parse(out)  # well-formed XML whatever the text
+    for el in root.iter():
+        tag = el.tag.replace(NS, "")
+        assert tag in {"svg", "title", "desc", "style", "rect", "g", "text", "tspan", "line", "path", "circle",
+                       "a"}, tag
+        for name, attr in el.attrib.items():
+            assert not name.lower().startswith("on"), (tag, name)
+            assert "javascript:" not in attr.lower()
+            assert "alert" not in attr
+    hrefs = [a.get("href") for a in root.iter(NS + "a")]
+    assert hrefs == ["https://example.com/funnel", "https://example.com/tickets"]
+    texts = [_squash(t) for t in visible_texts(root)]
+    wanted = _squash(value)
+    # the same visible text, in each place it was put (wrapping may break lines)
+    assert sum(wanted in t for t in texts) >= 25, [t for t in texts if wanted[:4] in t]
+    assert "49" not in "".join(texts)
+    assert "<script" not in out and "onload=" not in out.replace("onload=alert", "")
+
+
+def test_control_characters_keep_the_xml_valid():
+    data = copy.deepcopy(RICH)
+    data["title"] = "Bell\x07 and null\x00 and \ufffe end"
+    data["stages"][0]["touchpoints"][0]["action"] = "tab\tand\x1b escape"
+    root = parse(draw(make(data)))
+    assert "Bell and null and  end" in root.find(NS + "title").text
+
+
+def test_unsafe_link_is_shown_as_plain_text():
+    resolved = make()
+    step = resolved.stages[0].touchpoints[0]
+    step.evidence[0] = Link.model_construct(url="javascript:alert(1)", title="Sign-up funnel")
+    root = parse(draw(resolved))
+    assert [a.get("href") for a in root.iter(NS + "a")] == ["https://example.com/tickets"]
+    assert any("Sign-up funnel" in t for t in visible_texts(root))
+
+
+# --- text fitting --------------------------------------------------------------------
+def test_wrap_fits_the_width():
+    text = "The quick brown fox jumps over the lazy dog " * 6
+    lines, cut = metrics.wrap(text, 172, 12)
+    assert not cut and len(lines) > 3
+    assert all(metrics.text_width(line, 12) <= 172 for line in lines)
+    assert " ".join(lines) == text.strip()
+
+
+def test_wrap_breaks_long_words_and_newlines():
+    lines, _cut = metrics.wrap("https://example.com/" + "x" * 120 + "\nnext", 100, 12, max_lines=30)
+    assert all(metrics.text_width(line, 12) <= 100 for line in lines)
+    assert lines[-1] == "next"
+    assert "".join(lines[:-1]) == "https://example.com/" + "x" * 120
+
+
+def test_wrap_truncates_with_ellipsis_and_card_keeps_full_text():
+    lines, cut = metrics.wrap("word " * 400, 172, 12, max_lines=5)
+    assert cut and len(lines) == 5 and lines[-1].endswith("\u2026")
+    assert metrics.text_width(lines[-1], 12) <= 172
+    data = copy.deepcopy(RICH)
+    long = "Very long thought that goes on and on " * 20
+    data["stages"][0]["touchpoints"][0]["thoughts"] = [long]
+    root = parse(draw(make(data)))
+    bubble = by_class(root, "cjm-thought")[0]
+    assert bubble.find(NS + "title").text == long
+    assert bubble.find(NS + "text")[-1].text.endswith("\u2026")
+
+
+# class -> (font size, bold), as in the template's <style>
+FONT_SIZES = {"cjm-tp-name": (12.5, True), "cjm-channel": (11, False), "cjm-link": (11, False),
+              "cjm-muted": (11, False), "cjm-pain-desc": (11, False), "cjm-opp-desc": (11, False),
+              "cjm-kpi-value": (11.5, False), "cjm-pain-title": (12, True), "cjm-opp-title": (12, True),
+              "cjm-kpi-name": (12, True), "cjm-text": (12, False), "cjm-tag-label": (9.5, True),
+              "cjm-step-label": (10, True)}
+
+
+def test_cards_hold_their_text():
+    """No line of text is wider than the card it sits in (by the estimate)."""
+    root = parse(draw(make(_poison("Supercalifragilistic expialidocious " * 8))))
+    for card in by_class(root, "cjm-card"):
+        rect = card.find(NS + "rect")
+        left, right = float(rect.get("x")), float(rect.get("x")) + float(rect.get("width"))
+        for text in card.iter(NS + "text"):
+            cls = text.get("class") or ""
+            size, bold = FONT_SIZES.get(cls, (12, False))
+            for span in text.iter(NS + "tspan"):
+                x = float(span.get("x"))
+                assert left < x and x + metrics.text_width(span.text, size, bold) <= right, span.text
+
+
+def test_text_width_classes():
+    assert metrics.text_width("iiii", 12) < metrics.text_width("mmmm", 12) < metrics.text_width("WWWW", 12)
+    assert metrics.text_width("日本語", 12) > metrics.text_width("abc", 12)
+    assert metrics.text_width("abc", 12, bold=True) > metrics.text_width("abc", 12)
+
+
+# --- themes and output ------------------------------------------------------------------
+def _luminance(color: str) -> float:
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_theme_contrast(theme):
+    c = THEMES[theme]
+    pairs = [("text", "bg"), ("muted", "bg"), ("text", "card"), ("muted", "label_bg"), ("text", "thought"),
+             ("pain_text", "pain"), ("opp_text", "opp"), ("text", "kpi"), ("link", "card"), ("text", "front"),
+             ("text", "back"), ("text", "support"), ("text", "policy"), ("muted", "card")]
+    for fg, bg in pairs:
+        assert contrast(c[fg], c[bg]) >= 4.5, (theme, fg, bg)
+
+
+def test_themes_differ_and_unknown_theme_falls_back():
+    light, dark = draw(theme="light"), draw(theme="dark")
+    assert THEMES["dark"]["bg"] in dark and THEMES["dark"]["bg"] not in light
+    assert draw(theme="sepia") == light
+
+
+def test_deterministic():
+    first = draw()
+    assert draw() == first
+    assert draw(resolved=make()) == first
+    # one decimal at most in any coordinate
+    assert not re.search(r'="-?\d+\.\d{2,}"', first)
+
+
+def test_self_contained():
+    out = draw()
+    assert "@import" not in out and "url(" not in out and "<image" not in out
+    assert "font-family" in out
+
+
+def test_template_override(tmp_path):
+    (tmp_path / "svg").mkdir()
+    (tmp_path / "svg" / "map.svg.j2").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{{ width }}"><title>{{ doc_title }}</title></svg>\n')
+    data = copy.deepcopy(RICH)
+    data["title"] = "<b>bold</b>"
+    out = svg.render(make(data), RenderOptions(template_dir=tmp_path))
+    assert parse(out).find(NS + "title").text == "Customer journey map: <b>bold</b>"
+
+
+# --- examples, the command line and a large map -----------------------------------------
+def _example_maps() -> list[Path]:
+    return sorted(p for p in EXAMPLES.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", _example_maps(), ids=lambda p: p.name)
+def test_examples_render(cjm, tmp_path, path):
+    proc = cjm("render", str(path), "-f", "svg", "-o", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    root = ET.parse(tmp_path / (path.stem + ".svg")).getroot()
+    assert by_class(root, "cjm-stage") and by_class(root, "cjm-touchpoint")
+
+
+def test_cli_persona_and_lanes(cjm, tmp_path):
+    path = tmp_path / "rich.yaml"
+    import json
+
+    data = copy.deepcopy(RICH)
+    data["stages"].pop()  # an empty stage is an error for validation
+    path.write_text(json.dumps(data))  # JSON is YAML
+    proc = cjm("render", str(path), "-f", "svg", "-o", "-", "--persona", "admin", "--lanes", "emotions,actions",
+               "--theme", "dark")
+    assert proc.returncode == 0, proc.stderr
+    root = parse(proc.stdout)
+    assert "Ana Admin" in root.find(NS + "title").text
+    assert [g.get("data-lane") for g in by_class(root, "cjm-lane")] == ["actions", "emotions"]
+    assert [c.get("data-persona") for c in by_class(root, "cjm-curve")] == ["admin"]
+
+
+
+
+def test_large_map():
+    resolved = large_map()
+    start = time.process_time()
+    out = draw(resolved)
+    took = time.process_time() - start
+    root = parse(out)
+    assert len(by_class(root, "cjm-touchpoint")) == 2000
+    assert len(by_class(root, "cjm-curve")) == 10
+    assert len(by_class(root, "cjm-stage")) == 10
+    # ~1 s of CPU on the 2-core CI machine; the bound leaves room for a loaded one
+    assert took < 4.0, took
+
+
+@pytest.mark.parametrize("data", [
+    {"cjm": 1, "title": "x" * 300, "stages": [{"id": "a", "name": "A"}]},
+    {"cjm": 1, "title": "t", "scale": {"min": 0, "max": 0},
+     "stages": [{"id": "a", "name": "A", "touchpoints": [{"id": "b", "name": "B", "emotion": 0}]}]},
+    {"cjm": 1, "title": "t", "scale": {"min": -100, "max": 100},
+     "stages": [{"id": "a", "name": "A", "touchpoints": [{"id": "b", "name": "B", "emotion": 50}]}]},
+], ids=["bare", "zero-span-scale", "wide-scale"])
+def test_edge_maps_render(data):
+    root = parse(draw(make(data)))
+    assert float(root.get("width")) >= layout.MIN_WIDTH
+    assert by_class(root, "cjm-stage")
+    assert root.find(NS + "title").text.startswith("Customer journey map: ")
+
+
+def test_no_lanes_at_all():
+    root = parse(draw(lanes=()))
+    assert not by_class(root, "cjm-lane") and len(by_class(root, "cjm-stage")) == 3
