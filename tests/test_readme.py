@@ -64,3 +64,48 @@ def test_the_one_minute_map_validates_and_the_typo_is_reported_as_shown(cjm, tmp
     shown = re.search(r"\$ cjm validate shop.yaml\n(shop\.yaml:\d+:\d+: error [^\n]+)\n", README).group(1)
     assert typo.returncode == 1
     assert typo.stdout.splitlines()[0] == shown
+
+
+def test_from_zero_to_a_reviewed_map_works_as_written(cjm, tmp_path, monkeypatch):
+    """Every line of the walk, run as written (install aside): cjm in-process,
+    git for real, and an edit where the README says to make one."""
+    import shlex
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        import pytest
+
+        pytest.skip("git is not installed")
+    block = re.search(r"## From zero to a reviewed map\n\n```sh\n(.*?)```", README, re.S).group(1)
+    env = {"GIT_AUTHOR_NAME": "CX Team", "GIT_AUTHOR_EMAIL": "cx@example.com", "GIT_COMMITTER_NAME": "CX Team",
+           "GIT_COMMITTER_EMAIL": "cx@example.com", "GIT_CONFIG_GLOBAL": "/dev/null"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    cwd = tmp_path
+    diff = None
+    for raw in block.splitlines():
+        line = raw.split("  #", 1)[0].strip()
+        if not line or line.startswith(("pipx ", "pip ")):
+            continue
+        if line.startswith("#"):  # "…edit the map…": change an emotion and add a pain point
+            path = next((cwd / "maps").glob("*.yaml"))
+            text = path.read_text()
+            edited = re.sub(r"emotion: -1\n", "emotion: 1\n", text, count=1)
+            assert edited != text
+            path.write_text(edited)
+            continue
+        for part in line.split(" && "):
+            args = shlex.split(part)
+            if args[0] == "cd":
+                cwd = cwd / args[1]
+            elif args[0] == "git":
+                proc = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+                assert proc.returncode == 0, (part, proc.stdout, proc.stderr)
+            else:
+                assert args[0] == "cjm", part
+                ran = cjm(*args[1:], cwd=cwd)
+                assert ran.returncode == 0, (part, ran)
+                if args[1] == "diff":
+                    diff = ran.stdout
+    assert diff is not None and "better" in diff, diff

@@ -24,13 +24,6 @@ class Span:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-def span_from_marks(file: str, start, end=None) -> Span:
-    """ruamel marks count lines and columns from 0; users count from 1."""
-    if end is None:
-        return Span(file, start.line + 1, start.column + 1)
-    return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 def format_path(path: DocPath) -> str:
     """``('stages', 0, 'touchpoints', 2, 'emotion')`` -> ``stages[0].touchpoints[2].emotion``."""
     out: list[str] = []

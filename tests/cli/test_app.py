@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from conftest import EXAMPLES, run_on_terminal
 
 
@@ -47,3 +50,16 @@ def test_progress_bar_on_stderr_for_long_runs(tmp_path):
     assert "All good: 25 files checked" in out  # stdout keeps only the report
     few, _, _ = _stderr_on_a_terminal(["validate", "m00.yaml"], tmp_path)
     assert "checking" not in few  # no bar for a short run
+
+
+COMMANDS = [["validate"], ["rules"], ["schema"], ["render"], ["fmt"], ["diff"], ["init"], ["doctor"],
+            ["import", "mermaid"], ["import", "csv"], ["export", "mermaid"], ["export", "csv"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_has_examples_and_readable_metavars(cjm, command):
+    ran = cjm(*command, "--help")
+    assert ran.returncode == 0
+    assert "Examples:" in ran.stdout, ran.stdout
+    assert f"cjm {command[0]}" in ran.stdout.split("Examples:", 1)[1]
+    assert not re.search(r"<(str|path|int|text)>", ran.stdout), ran.stdout

@@ -340,3 +340,60 @@ def test_gap_unit_rescales_current_scores():
     assert stage["emotion"] == [{"persona": "*", "current": -2, "future": 1, "delta": 3}]
     assert [p["id"] for p in stage["pain_points"]["resolved"]] == ["p"]
     assert [p["id"] for p in stage["pain_points"]["remaining"]] == ["q"]
+
+
+# --- findings and changes through the reporters (issue 7) ---------------------------
+
+
+def _pair(tmp_path):
+    from conftest import MINIMAL_MAP
+
+    (tmp_path / "old.yaml").write_text(MINIMAL_MAP)
+    (tmp_path / "new.yaml").write_text(MINIMAL_MAP.replace("emotion: 1", "emotion: -2").replace(
+        "        emotion: -2\n", "        emotion: -2\n      - id: pay\n        name: Pay\n        emotion: 1\n"))
+    return tmp_path
+
+
+def test_changes_as_notes_at_their_place_for_github_and_sarif(tmp_path, cjm):
+    folder = _pair(tmp_path)
+    ran = cjm("diff", "old.yaml", "new.yaml", "-f", "github", cwd=folder)
+    assert ran.returncode == 0, ran
+    lines = ran.stdout.splitlines()
+    assert any(line.startswith("::notice file=new.yaml,line=14,col=18") and "shop" in line for line in lines), lines
+    assert any(line.startswith("::notice file=new.yaml,line=15,") and "pay" in line for line in lines), lines
+    sarif = json.loads(cjm("diff", "old.yaml", "new.yaml", "-f", "sarif", cwd=folder).stdout)
+    results = sarif["runs"][0]["results"]
+    assert {r["ruleId"] for r in results} == {"CJM501"} and all(r["level"] == "note" for r in results)
+
+
+def test_a_side_that_fails_the_schema_is_a_finding_in_every_format(tmp_path, cjm):
+    folder = _pair(tmp_path)
+    (folder / "new.yaml").write_text("cjm: 1\ntitle: T\nstages: nope\n")
+    ran = cjm("diff", "old.yaml", "new.yaml", "-f", "json", cwd=folder)
+    assert ran.returncode == 1
+    assert json.loads(ran.stdout)["findings"][0]["code"] == "CJM203"
+    ran = cjm("diff", "old.yaml", "new.yaml", "-f", "github", cwd=folder)
+    assert ran.returncode == 1 and ran.stdout.startswith("::error file=new.yaml,line=3")
+    ran = cjm("diff", "old.yaml", "new.yaml", cwd=folder)
+    assert ran.returncode == 1 and "new.yaml:3:9: error CJM203" in ran.stderr
+
+
+def test_a_pain_point_removed_with_its_touchpoint_is_not_closed(tmp_path, cjm):
+    from conftest import MINIMAL_MAP
+
+    pain = "        pain_points:\n          - {id: slow, title: Slow page}\n"
+    with_step = MINIMAL_MAP + "      - id: pay\n        name: Pay\n" + pain
+    (tmp_path / "old.yaml").write_text(with_step)
+    (tmp_path / "new.yaml").write_text(MINIMAL_MAP)
+    doc = json.loads(cjm("diff", "old.yaml", "new.yaml", "-f", "json", cwd=tmp_path).stdout)
+    pains = doc["files"][0]["pain_points"]
+    assert pains["closed"] == [] and [p["id"] for p in pains["removed"]] == ["slow"]
+    text = cjm("diff", "old.yaml", "new.yaml", cwd=tmp_path).stdout
+    assert "removed with its touchpoint pay: slow" in text and "closed" not in text
+
+
+def test_a_new_touchpoint_brings_its_emotions(tmp_path, cjm):
+    folder = _pair(tmp_path)
+    doc = json.loads(cjm("diff", "old.yaml", "new.yaml", "-f", "json", cwd=folder).stdout)
+    added = [e for e in doc["files"][0]["emotions"] if e["touchpoint"] == "pay"]
+    assert added and all(e["direction"] == "added" and e["new"] == 1 for e in added)

@@ -258,3 +258,27 @@ def test_export_refuses_an_invalid_map(cjm, tmp_path):
     proc = cjm("export", "mermaid", "bad.yaml", cwd=tmp_path)
     assert proc.returncode == 1 and "bad.yaml:3:" in proc.stderr
     assert cjm("export", "csv", "missing.yaml", cwd=tmp_path).returncode == 2
+
+
+def test_import_problems_through_the_reporters(tmp_path, cjm):
+    """A line that cannot be imported is a finding (CJM401) in every format."""
+    import json as _json
+
+    (tmp_path / "bad.mmd").write_text("journey\n  title T\n  section S\n    Task: nine\n")
+    ran = cjm("import", "mermaid", "bad.mmd", "-f", "json", cwd=tmp_path)
+    assert ran.returncode == 1
+    finding = _json.loads(ran.stdout)["findings"][0]
+    assert (finding["code"], finding["line"]) == ("CJM401", 4)
+    ran = cjm("import", "mermaid", "bad.mmd", "-f", "github", cwd=tmp_path)
+    assert ran.stdout.startswith("::error file=bad.mmd,line=4")
+    ran = cjm("import", "mermaid", "bad.mmd", cwd=tmp_path)
+    assert "bad.mmd:4:" in ran.stderr and "CJM401 import-syntax" in ran.stderr
+
+
+def test_import_refuses_a_folder_and_an_existing_output(tmp_path, cjm):
+    (tmp_path / "j.mmd").write_text("journey\n  section S\n    Task: 3\n")
+    (tmp_path / "out.yaml").write_text("keep")
+    assert cjm("import", "mermaid", str(tmp_path), cwd=tmp_path).returncode == 2
+    ran = cjm("import", "mermaid", "j.mmd", "-o", "out.yaml", cwd=tmp_path)
+    assert ran.returncode == 2 and "add --force" in ran.stderr
+    assert (tmp_path / "out.yaml").read_text() == "keep"

@@ -166,7 +166,7 @@ def test_md_text_escapes_each_context():
     assert md_text(" one\ntwo ") == "one<br>two"
     assert md_cell("a | b") == r"a \| b"
     assert md_link("docs", "javascript:alert(1)") == "docs"
-    assert md_link("docs", "https://x.example/a b") == "docs"
+    assert md_link("docs", "https://x.example/a b") == "[docs](<https://x.example/a%20b>)"
     assert md_link("docs", "https://x.example/(a)") == "[docs](<https://x.example/(a)>)"
 
 

@@ -18,7 +18,6 @@ from typing import Any
 import typer
 
 from cjm.diagnostics.errors import CjmError, EnvironmentProblem
-from cjm.diagnostics.exits import ExitCode
 
 
 def console() -> Any:
@@ -51,7 +50,10 @@ def handle_errors(report_format: Callable[[dict], str] | None = None):
             try:
                 return command(*args, **kwargs)
             except CjmError as exc:
-                fmt = report_format(kwargs) if report_format else "text"
+                try:
+                    fmt = report_format(kwargs) if report_format else "text"
+                except CjmError:  # the format itself was the mistake
+                    fmt = "text"
                 raise fail(exc, fmt) from None
             except OSError as exc:
                 from cjm.infra.files import describe_os_error
@@ -63,6 +65,3 @@ def handle_errors(report_format: Callable[[dict], str] | None = None):
 
     return wrap
 
-
-def exit_with(code: ExitCode | int) -> typer.Exit:
-    return typer.Exit(int(code))

@@ -91,7 +91,7 @@ def _check_target(target: Path, root: Path | None) -> None:
     """Refuse a link at ``target`` and a link or non-folder between ``root`` and it."""
     try:
         st = os.lstat(target)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # not there, or a file stands where a folder belongs
         st = None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
@@ -112,6 +112,8 @@ def _check_target(target: Path, root: Path | None) -> None:
             st = os.lstat(current)
         except FileNotFoundError:
             return  # created below by mkdir, as a real folder
+        except NotADirectoryError:
+            raise OutputRefused(f"a part of {current} is a file, not a folder: cannot write {target}") from None
         if stat.S_ISLNK(st.st_mode):
             raise OutputRefused(f"{current} is a symbolic link (to {os.readlink(current)}); cjm does not write "
                                 "into folders reached through links it did not make: remove the link")

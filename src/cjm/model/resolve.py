@@ -60,11 +60,6 @@ class ResolvedMap:
     def scale(self):
         return self.map.scale
 
-    @property
-    def is_blueprint(self) -> bool:
-        return self.map.type == "service-blueprint" or any(
-            getattr(tp, lane) for _s, tp in self.touchpoints() for lane in BLUEPRINT_LANES)
-
     def touchpoints(self) -> list[tuple[Stage, Touchpoint]]:
         return [(s, tp) for s in self.map.stages for tp in s.touchpoints]
 

@@ -7,7 +7,6 @@
   or lists, no @mentions or #issue references that would ping people or
   link issues on GitHub.
 - Mermaid: ``mermaid_text`` (entity codes Mermaid's grammar reads back).
-- Graphviz HTML-like labels: ``dot_label``.
 - The terminal: ``terminal_text`` shows control characters as visible escapes,
   so map text can neither move the cursor, clear the screen, retitle the
   window nor start a new line that CI would read as a command.
@@ -24,14 +23,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def safe_url(url: str | None) -> str | None:
-    """The URL if its scheme is allowed (http, https, mailto), else None."""
+    """The URL if its scheme is allowed (http, https, mailto), else None.
+    Characters that would end an attribute, a tag or a Markdown link (``"``,
+    ``<``, ``>``, a backtick, spaces) are percent-encoded, so a link that
+    passed validation is shown, safely, instead of vanishing."""
     if not url:
         return None
     candidate = _CONTROL.sub("", url).strip()
-    lowered = candidate.lower()
-    if lowered.startswith(SAFE_SCHEMES) and not any(c in candidate for c in ' "<>`'):
-        return candidate
-    return None
+    if not candidate.lower().startswith(SAFE_SCHEMES):
+        return None
+    return _URL_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", candidate)
+
+
+_URL_UNSAFE = re.compile(r'[\s"<>`\\]')
 
 
 # --- Markdown ------------------------------------------------------------------
@@ -112,7 +116,6 @@ def md_link(title: object, url: str | None) -> str:
 # U+00B6 start Mermaid's own placeholders, so they are coded as well.
 _MERMAID_CODED = frozenset(":;#%&<>\xa0\r\n\x85\u2028\u2029\ufb02\xb6")
 _MERMAID_KEYWORD = re.compile(r"(journey|title|section|acctitle|accdescr)", re.IGNORECASE)
-_MERMAID_CODE = re.compile(r"#(\d+);")
 
 
 def _code(ch: str) -> str:
@@ -122,7 +125,7 @@ def _code(ch: str) -> str:
 def mermaid_text(text: object, actor: bool = False) -> str:
     """A title, section, task or (``actor=True``, commas coded too) actor name
     that Mermaid's journey parser reads back as exactly ``text`` once entity
-    codes are decoded (``mermaid_unescape``)."""
+    codes are decoded."""
     s = "" if text is None else str(text)
     coded = _MERMAID_CODED | {","} if actor else _MERMAID_CODED
     chars = [_code(c) if c in coded else c for c in s]
@@ -140,11 +143,6 @@ def mermaid_text(text: object, actor: bool = False) -> str:
     return "".join(chars)
 
 
-def mermaid_unescape(text: str) -> str:
-    """The inverse of ``mermaid_text``: decimal entity codes back to characters."""
-    return _MERMAID_CODE.sub(lambda m: chr(int(m.group(1))) if int(m.group(1)) <= 0x10FFFF else m.group(0), text)
-
-
 FILTERS = {"md_text": md_text, "md_cell": md_cell, "md_link": md_link, "safe_url": safe_url,
            "mermaid_text": mermaid_text}
 
@@ -159,18 +157,6 @@ def xml_text(text: object) -> str:
     """``text`` without the characters XML 1.0 cannot hold."""
     s = "" if text is None else str(text)
     return _XML_BAD.sub("", s) if _XML_BAD.search(s) else s
-
-
-def dot_label(text: object) -> str:
-    """Text for a Graphviz HTML-like label (``<...>``): escaped as XML, line
-    breaks as ``<BR/>``; never empty (an empty HTML-like label is a syntax error
-    in some Graphviz versions)."""
-    from html import escape
-
-    s = xml_text(text)
-    lines = [" ".join(part.split()) for part in _NEWLINES.split(s)]
-    out = "<BR/>".join(escape(line, quote=True) for line in lines)
-    return out if out.strip() else " "
 
 
 # --- the terminal -----------------------------------------------------------------

@@ -78,7 +78,6 @@ class Format:
     extension: str
     description: str
     function: str = "render"  # the module's function that renders this format
-    needs: str = ""  # a program outside Python it needs, if any
     in_all: bool = True  # part of `-f all`
 
 
@@ -86,7 +85,7 @@ RENDERERS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("svg", _svg, ".svg", "the journey map drawn as an SVG picture"),
-        Format("flow", _flow, ".flow.svg", "a flow diagram of the touchpoints, through Graphviz", needs="dot"),
+        Format("flow", _flow, ".flow.svg", "a flow diagram of the touchpoints, through Graphviz"),
         Format("dot", _flow, ".dot", "the flow diagram's Graphviz source", function="to_dot", in_all=False),
         Format("md", _markdown, ".md", "Markdown for GitHub/GitLab, with a Mermaid journey"),
         Format("html", _html, ".html", "one self-contained interactive HTML page"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cjm.model.walk import touchpoints
+from cjm.model.walk import kpi_refs
 from cjm.rules import RuleContext, Yielded, known_ids, rule, suggest
 
 
@@ -29,9 +29,6 @@ def unknown_kpi(ctx: RuleContext) -> Iterator[Yielded]:
     """
     m = ctx.model
     known = known_ids("kpi", ctx, m.kpis)
-    refs = [(("stages", i, "kpis", j), k) for i, s in enumerate(m.stages) for j, k in enumerate(s.kpis)]
-    refs += [(path + ("kpis", j), k) for path, _s, tp in touchpoints(m) for j, k in enumerate(tp.kpis)]
-    refs += [(("actions", i, "kpis", j), k) for i, a in enumerate(m.actions) for j, k in enumerate(a.kpis)]
-    for path, k in refs:
+    for path, k in kpi_refs(m):
         if k not in known:
             yield path, f"unknown KPI '{k}'", suggest(k, known) or "define it under `kpis:` or in a catalogue"
