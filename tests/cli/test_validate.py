@@ -373,3 +373,43 @@ def test_pre_commit_hooks_file(cjm, tmp_path):
     words = hooks["cjm-validate"]["entry"].split()[1:]
     proc = cjm(*words, "cjm.yaml", "maps/a.yaml", ".github/ci.yaml", cwd=tmp_path)
     assert proc.returncode == 1 and proc.stdout.startswith("maps/a.yaml:14:24: error CJM307")
+
+
+@pytest.mark.parametrize("jobs", ["-3", "65", "100000"])
+def test_jobs_are_bounded(cjm, tmp_path, jobs):
+    write(tmp_path, {"a.yaml": MAP})
+    ran = cjm("validate", "a.yaml", "-j", jobs, cwd=tmp_path)
+    assert ran.returncode == 2 and "--jobs takes 0 (one per core) to 64" in ran.stderr
+
+
+def test_jobs_never_outnumber_the_work(tmp_path, monkeypatch):
+    """-j 64 on 50 files starts at most 3 processes (16 files each at least)."""
+    import multiprocessing
+
+    from cjm.pipeline import validate as stage
+
+    seen = []
+    real = multiprocessing.get_context
+
+    def spy(method):
+        ctx = real(method)
+        pool = ctx.Pool
+
+        def counted(n, *a, **k):
+            seen.append(n)
+            return pool(n, *a, **k)
+
+        ctx.Pool = counted
+        return ctx
+
+    monkeypatch.setattr(multiprocessing, "get_context", spy)
+    for i in range(50):
+        (tmp_path / f"m{i:02}.yaml").write_text(MAP)
+    result = stage.validate(stage.ValidateRequest([str(tmp_path)], jobs=64))
+    assert len(result.report.reports) == 50 and seen == [3]
+
+
+def test_a_folder_given_as_the_config_is_exit_2(cjm, tmp_path):
+    write(tmp_path, {"a.yaml": MAP})
+    ran = cjm("validate", "a.yaml", "-c", str(tmp_path), cwd=tmp_path)
+    assert ran.returncode == 2 and "is a folder" in ran.stderr and "internal error" not in ran.stderr
