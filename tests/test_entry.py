@@ -8,7 +8,6 @@ the mapping itself is tested in-process, with ``os._exit`` caught.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
