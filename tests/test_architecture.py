@@ -203,7 +203,9 @@ def test_every_module_has_its_test_module():
             continue
         wanted = _test_file_for(rel)
         if wanted is not None and not wanted.is_file():
-            missing.append(f"src/cjm/{rel} -> {wanted.relative_to(ROOT).as_posix()}")
+            hint = (" (a rule module? import it in load_builtin_rules() and add its case file)"
+                    if rel.startswith("rules/") else "")
+            missing.append(f"src/cjm/{rel} -> {wanted.relative_to(ROOT).as_posix()}{hint}")
     assert not missing, "modules without their test module:\n  " + "\n  ".join(missing)
 
 
