@@ -278,16 +278,17 @@ def test_every_layer_names_a_module_that_exists():
 
 def _string_imports(path: Path) -> list[str]:
     """Where a module imports by string: importlib.import_module(...), import_module(...), __import__(...)."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in ("import_module", "__import__", "reload"):
-            found.append(f"line {node.lineno}: {name}()")
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module == "importlib" and any(
+    found: list[str] = []
+    source = path.read_text(encoding="utf-8")
+    if not any(word in source for word in ("import_module", "__import__", "reload")):
+        return found  # parsing every module costs a second on a busy machine
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in ("import_module", "__import__", "reload"):
+                found.append(f"line {node.lineno}: {name}()")
+        elif isinstance(node, ast.ImportFrom) and node.module == "importlib" and any(
                 a.name in ("import_module", "reload") for a in node.names):
             found.append(f"line {node.lineno}: from importlib import {', '.join(a.name for a in node.names)}")
     return found

@@ -45,31 +45,31 @@ def test_every_starter_is_already_formatted(projects, cjm):
 
 def test_output_is_deterministic(tmp_path, cjm):
     for name in ("a", "b"):
-        assert cjm("init", str(tmp_path / name), "-t", "travel", "--type", "future-state",
+        assert cjm("init", "--no-git", str(tmp_path / name), "-t", "travel", "--type", "future-state",
                    "--date", DATE).returncode == 0
     for rel in ("cjm.yaml", "maps/travel-current-state.yaml", "maps/travel-future-state.yaml"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
 
 
 def test_never_overwrites_without_force(tmp_path, cjm):
-    assert cjm("init", str(tmp_path), "--date", DATE).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--date", DATE).returncode == 0
     target = tmp_path / "maps" / "ecommerce-current-state.yaml"
     target.write_text("cjm: 1\n# mine\n")
-    proc = cjm("init", str(tmp_path), "--date", DATE)
+    proc = cjm("init", "--no-git", str(tmp_path), "--date", DATE)
     assert proc.returncode == 2
     assert "already exist" in proc.stderr and "--force" in proc.stderr
     assert target.read_text() == "cjm: 1\n# mine\n"
     # a new file of another type is not written either when one file exists
-    proc = cjm("init", str(tmp_path), "--type", "future-state", "--date", DATE)
+    proc = cjm("init", "--no-git", str(tmp_path), "--type", "future-state", "--date", DATE)
     assert proc.returncode == 2 and not (tmp_path / "maps" / "ecommerce-future-state.yaml").exists()
-    assert cjm("init", str(tmp_path), "--date", DATE, "--force").returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--date", DATE, "--force").returncode == 0
     assert "# mine" not in target.read_text()
 
 
 def test_schema_file_for_offline_use(tmp_path, cjm):
     from cjm.pipeline import schemas as schema
 
-    assert cjm("init", str(tmp_path), "--schema-file", "--date", DATE).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--schema-file", "--date", DATE).returncode == 0
     local = tmp_path / "maps" / "cjm.schema.json"
     assert local.read_text() == schema.dumps(schema.map_schema())
     first = (tmp_path / "maps" / "ecommerce-current-state.yaml").read_text().splitlines()[0]
@@ -81,12 +81,26 @@ def test_schema_file_for_offline_use(tmp_path, cjm):
 def test_default_date_is_today_and_bad_date_is_a_usage_error(tmp_path, cjm):
     import datetime as dt
 
-    assert cjm("init", str(tmp_path / "x")).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path / "x")).returncode == 0
     assert f"reviewed: {dt.date.today().isoformat()}" in (tmp_path / "x/maps/ecommerce-current-state.yaml").read_text()
-    proc = cjm("init", str(tmp_path / "y"), "--date", "01/10/2026")
+    proc = cjm("init", "--no-git", str(tmp_path / "y"), "--date", "01/10/2026")
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
-    proc = cjm("init", str(tmp_path / "z"), "--template", "insurance")
+    proc = cjm("init", "--no-git", str(tmp_path / "z"), "--template", "insurance")
     assert proc.returncode == 2
+
+
+def test_git_by_default_and_what_is_next(tmp_path, cjm):
+    """(The tests above pass --no-git: git is not their point.)"""
+    import shutil
+
+    ran = cjm("init", str(tmp_path / "p"), "--date", DATE)
+    assert ran.returncode == 0 and ran.stdout == ""
+    assert "wrote " + (tmp_path / "p" / "cjm.yaml").as_posix() in ran.stderr
+    if shutil.which("git"):
+        assert "initialised a git repository" in ran.stderr and (tmp_path / "p" / ".git").is_dir()
+    assert f"next: cd {(tmp_path / 'p').as_posix()} && cjm validate" in ran.stderr
+    quiet = cjm("-q", "init", "--no-git", str(tmp_path / "q"), "--date", DATE)
+    assert quiet.returncode == 0 and quiet.stderr == "" and not (tmp_path / "q" / ".git").exists()
 
 
 def test_every_template_and_type_renders_in_every_format(projects, tmp_path):
