@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.locations import PositionIndex, Span, format_path
@@ -50,6 +50,7 @@ def test_format_path(path, text):
     assert format_path(path) == text
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 10_000), st.from_regex(r"[a-z_]{1,8}", fullmatch=True)), max_size=8))
 def test_format_path_names_every_part_in_order(path):
     text = format_path(tuple(path))

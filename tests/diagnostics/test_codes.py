@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.diagnostics import Severity
@@ -66,6 +66,7 @@ def test_lookup_of_something_else_is_none(key):
     assert lookup(key) is None
 
 
+@settings(deadline=None)
 @given(st.sampled_from(ROWS), st.booleans(), st.booleans())
 def test_lookup_finds_every_row_both_ways(row, by_name, upper):
     key = row.name if by_name else row.code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.diagnostics import FileReport, Finding, Report, Severity
@@ -46,6 +46,7 @@ def test_parse_refuses_anything_else_in_words(text):
         Severity.parse(text)
 
 
+@settings(deadline=None)
 @given(st.text(max_size=20))
 def test_parse_either_gives_a_severity_or_says_why_not(text):
     try:
@@ -139,6 +140,7 @@ def test_of_nothing_is_an_empty_report_that_did_not_fail():
     assert report.reports == [] and report.findings == [] and not report.failed
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["a.yaml", "b.yaml", "<stdin>"]), st.integers(1, 50),
                           st.integers(1, 80), st.sampled_from(list(Severity))), max_size=30))
 def test_of_keeps_every_finding_exactly_once(items):

@@ -6,7 +6,7 @@ import math
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.model.scales import MERMAID_MAX, MERMAID_MIN, between, position, rescale, to_five
@@ -48,6 +48,7 @@ def test_an_empty_or_inverted_scale_gives_the_middle_of_the_target(low, high, va
     assert rescale(value, low, high, -2, 2) == 0
 
 
+@settings(deadline=None)
 @given(scores, scales, scales)
 def test_rescaling_there_and_back_is_the_identity(value, scale, target):
     (low, high), (to_low, to_high) = scale, target
@@ -55,6 +56,7 @@ def test_rescaling_there_and_back_is_the_identity(value, scale, target):
     assert rescale(there, to_low, to_high, low, high) == pytest.approx(value, abs=1e-6)
 
 
+@settings(deadline=None)
 @given(scales, bounds, bounds)
 def test_ends_map_to_ends(scale, to_low, to_high):
     low, high = scale
@@ -84,6 +86,7 @@ def test_to_five(value, low, high, expected):
     assert to_five(value, low, high) == expected
 
 
+@settings(deadline=None)
 @given(st.integers(-20, 20), st.integers(1, 40), st.fractions(0, 1))
 def test_to_five_rounds_halves_up_exactly(low, width, fraction):
     """Against exact arithmetic: floor(x + 1/2) of the exact rescaled score,
@@ -96,6 +99,7 @@ def test_to_five_rounds_halves_up_exactly(low, width, fraction):
     assert 1 <= to_five(low + width * float(fraction), low, high) <= 5
 
 
+@settings(deadline=None)
 @given(scores, scores, scales)
 def test_to_five_is_monotone_and_within_bounds(a, b, scale):
     low, high = scale
@@ -115,6 +119,7 @@ def test_position(value, low, high, expected):
     assert position(value, low, high) == expected
 
 
+@settings(deadline=None)
 @given(scores, bounds, bounds)
 def test_position_is_always_within_0_and_1(value, low, high):
     assert 0.0 <= position(value, low, high) <= 1.0

@@ -4,7 +4,7 @@ only to the codes the table marks as silenceable (the domain rules)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.diagnostics import Finding, Severity
@@ -91,6 +91,7 @@ def test_a_list_that_cannot_be_read_does_not_silence_everything():
     assert "all" not in suppressions("a: 1  # cjm: disable-line: CJM307\n")[0].get(1, set())
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200))
 def test_any_text_is_read_without_error(text):
     by_line, whole = suppressions(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.present.numbers import MINUS, number, score, signed, with_unit
@@ -34,6 +34,7 @@ def test_number(value, text):
     assert number(value) == text
 
 
+@settings(deadline=None)
 @given(st.integers(-10**12, 10**12))
 def test_whole_numbers_are_grouped_and_exact(n):
     text = number(n)
@@ -41,6 +42,7 @@ def test_whole_numbers_are_grouped_and_exact(n):
     assert plain(text) == n
 
 
+@settings(deadline=None)
 @given(st.floats(-1e9, 1e9, allow_nan=False))
 def test_floats_read_back_as_their_value_to_six_decimals(x):
     text = number(x)
@@ -78,6 +80,7 @@ def test_with_unit(value, unit, text):
     assert with_unit(value, unit) == text
 
 
+@settings(deadline=None)
 @given(st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False)))
 def test_signed_and_number_agree_but_for_the_plus(x):
     shown = signed(x)

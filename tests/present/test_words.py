@@ -6,7 +6,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.model.journey import MAP_TYPES, Action, JourneyMap, Kpi, PainPoint, Touchpoint
@@ -64,6 +64,7 @@ def test_kpi_status(target, actual, direction, state, text):
     assert words.kpi_status(kpi(target, actual, direction)) == words.KpiStatus(state, text)
 
 
+@settings(deadline=None)
 @given(st.integers(-1000, 1000), st.integers(-1000, 1000),
        st.sampled_from([None, "higher-is-better", "lower-is-better"]))
 def test_kpi_status_is_on_target_exactly_on_the_right_side(target, actual, direction):
@@ -73,6 +74,7 @@ def test_kpi_status_is_on_target_exactly_on_the_right_side(target, actual, direc
     assert (status.words == "On target") is better
 
 
+@settings(deadline=None)
 @given(st.floats(-100, 100, allow_nan=False), st.floats(-1e-9, 1e-9, allow_nan=False),
        st.sampled_from([None, "higher-is-better", "lower-is-better"]))
 def test_float_noise_never_puts_a_kpi_off_target(target, noise, direction):

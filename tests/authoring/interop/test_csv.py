@@ -94,6 +94,7 @@ def test_excel_safe(cell, safe):
     assert excel_unescape(safe) == cell
 
 
+@settings(deadline=None)
 @given(st.text(max_size=30))
 def test_excel_escape_is_reversible_and_never_starts_a_formula(cell):
     safe = excel_safe(cell)
@@ -212,7 +213,7 @@ words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_s
     .map(str.strip).filter(bool)
 
 
-@settings(max_examples=60)
+@settings(deadline=None, max_examples=60)
 @given(st.lists(st.fixed_dictionaries({
     "name": words, "action": words, "feeling": words, "description": words,
     "thoughts": st.lists(words, max_size=3),

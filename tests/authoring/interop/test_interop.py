@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.authoring.interop import ID_MAX, IdMaker, ImportProblem, dump_yaml, slugify
@@ -35,6 +35,7 @@ def test_slugify_falls_back_when_nothing_is_left(text):
     assert slugify(text) == "item" and slugify(text, "step") == "step"
 
 
+@settings(deadline=None)
 @given(st.text(max_size=120))
 def test_a_slug_is_always_a_valid_id(text):
     slug = slugify(text)
@@ -68,6 +69,7 @@ def test_a_long_id_is_cut_to_make_room_for_its_number():
     assert tenth == "b" * (ID_MAX - 3) + "-10" and len(tenth) == ID_MAX
 
 
+@settings(deadline=None)
 @given(st.lists(st.text(max_size=70), max_size=30))
 def test_made_ids_are_unique_and_valid(texts):
     ids = IdMaker()

@@ -6,7 +6,7 @@ round trip through the command line: tests/cli/test_interop.py."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cjm.authoring.interop import ImportProblem
@@ -112,6 +112,7 @@ def test_problems_at_their_line_and_column(text, line, column, words):
     assert words in problem.message
 
 
+@settings(deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_either_parses_or_is_a_problem_at_a_line(text):
     try:
@@ -166,6 +167,7 @@ def test_actors_whose_names_make_the_same_id_stay_apart():
     assert data["personas"] == [{"id": "ann-b", "name": "Ann B"}, {"id": "ann-b-2", "name": "ann-b"}]
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.text(min_size=1, max_size=15).filter(lambda s: s.strip() and not set(s) & set(":;#%\n\r,{}")),
                           st.integers(1, 5), st.lists(st.sampled_from(["Me", "You", "Cat"]), max_size=3)),
                 min_size=1, max_size=8))
