@@ -50,7 +50,7 @@ def test_format_path(path, text):
     assert format_path(path) == text
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=50)
 @given(st.lists(st.one_of(st.integers(0, 10_000), st.from_regex(r"[a-z_]{1,8}", fullmatch=True)), max_size=8))
 def test_format_path_names_every_part_in_order(path):
     text = format_path(tuple(path))

@@ -140,7 +140,7 @@ def test_of_nothing_is_an_empty_report_that_did_not_fail():
     assert report.reports == [] and report.findings == [] and not report.failed
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=50)
 @given(st.lists(st.tuples(st.sampled_from(["a.yaml", "b.yaml", "<stdin>"]), st.integers(1, 50),
                           st.integers(1, 80), st.sampled_from(list(Severity))), max_size=30))
 def test_of_keeps_every_finding_exactly_once(items):

@@ -86,7 +86,7 @@ def test_to_five(value, low, high, expected):
     assert to_five(value, low, high) == expected
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=50)
 @given(st.integers(-20, 20), st.integers(1, 40), st.fractions(0, 1))
 def test_to_five_rounds_halves_up_exactly(low, width, fraction):
     """Against exact arithmetic: floor(x + 1/2) of the exact rescaled score,

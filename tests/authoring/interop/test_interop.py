@@ -69,7 +69,7 @@ def test_a_long_id_is_cut_to_make_room_for_its_number():
     assert tenth == "b" * (ID_MAX - 3) + "-10" and len(tenth) == ID_MAX
 
 
-@settings(deadline=None)
+@settings(deadline=None, max_examples=50)
 @given(st.lists(st.text(max_size=70), max_size=30))
 def test_made_ids_are_unique_and_valid(texts):
     ids = IdMaker()
