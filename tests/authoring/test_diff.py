@@ -11,9 +11,9 @@ import json
 
 import pytest
 
-from cjm.authoring.diff import (DIFF_FORMAT, EVERYONE, GAP_FORMAT, change_notes, changes, diff_maps, format_gap_markdown,
-                                format_gap_text, format_markdown, format_text, gap, has_changes, num, summary_line,
-                                to_json)
+from cjm.authoring.diff import (DIFF_FORMAT, EVERYONE, GAP_FORMAT, change_notes, changes, diff_maps,
+                                format_gap_markdown, format_gap_text, format_markdown, format_text, gap, has_changes,
+                                num, summary_line, to_json)
 from cjm.locations import Span
 from cjm.model.journey import JourneyMap
 
@@ -364,7 +364,8 @@ def test_change_notes_are_info_findings_at_their_place():
 def test_markdown_is_a_pull_request_comment_that_pings_nobody():
     md = format_markdown([busy()])
     lines = md.splitlines()
-    assert lines[:3] == ["### Journey map changes", "", f"**{summary_line(busy())}** (HEAD\\~1:shop.yaml → shop.yaml)"]
+    assert lines[:3] == ["### Journey map changes", "",
+                         f"**{summary_line(busy())}** (HEAD\\~1:shop.yaml → shop.yaml)"]
     assert "#### Touchpoints" in md and "#### Emotions" in md and "#### KPIs" in md
     assert "#### Personas" not in md  # no empty tables
     row = next(x for x in lines if "`wallet`" in x and x.startswith("| added"))

@@ -167,9 +167,12 @@ def test_actors_whose_names_make_the_same_id_stay_apart():
     assert data["personas"] == [{"id": "ann-b", "name": "Ann B"}, {"id": "ann-b-2", "name": "ann-b"}]
 
 
+# Task names without the characters Mermaid's journey syntax gives a meaning.
+TASK_NAMES = st.text(min_size=1, max_size=15).filter(lambda s: s.strip() and not set(s) & set(":;#%\n\r,{}"))
+
+
 @settings(deadline=None, max_examples=50)
-@given(st.lists(st.tuples(st.text(min_size=1, max_size=15).filter(lambda s: s.strip() and not set(s) & set(":;#%\n\r,{}")),
-                          st.integers(1, 5), st.lists(st.sampled_from(["Me", "You", "Cat"]), max_size=3)),
+@given(st.lists(st.tuples(TASK_NAMES, st.integers(1, 5), st.lists(st.sampled_from(["Me", "You", "Cat"]), max_size=3)),
                 min_size=1, max_size=8))
 def test_every_parsed_journey_becomes_a_valid_map(rows):
     lines = ["journey", "  section S"]
