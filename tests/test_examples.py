@@ -14,7 +14,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from ruamel.yaml import YAML
 
-from conftest import EXAMPLES, ROOT, SCHEMAS, run_cjm
+from conftest import EXAMPLES, ROOT, SCHEMAS, run_in_process
 
 CONFIG_NAMES = ("cjm.yaml", "cjm.yml")
 EXAMPLE_FILES = sorted(p for p in EXAMPLES.rglob("*.yaml") if p.name not in CONFIG_NAMES)
@@ -75,8 +75,8 @@ def maps(docs) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def validate_json() -> tuple[int, dict, str]:
-    proc = run_cjm("validate", "--strict", "-f", "json", "examples/", cwd=ROOT)
-    return proc.returncode, json.loads(proc.stdout.decode()), proc.stderr.decode()
+    ran = run_in_process("validate", "--strict", "-f", "json", "examples/", cwd=ROOT)
+    return ran.returncode, json.loads(ran.stdout), ran.stderr
 
 
 # --- cjm itself --------------------------------------------------------------
@@ -197,11 +197,11 @@ def test_json_schema_rejects_a_broken_copy(map_validator):
 
 
 @pytest.mark.parametrize("which, file", [("map", "cjm.schema.json"), ("config", "cjm-config.schema.json")])
-def test_committed_schema_is_current(which, file):
-    proc = run_cjm("schema", which, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr.decode()
+def test_committed_schema_is_current(cjm, which, file):
+    ran = cjm("schema", which, cwd=ROOT)
+    assert ran.returncode == 0, ran.stderr
     committed = (SCHEMAS / file).read_text(encoding="utf-8")
-    assert proc.stdout.decode("utf-8") == committed, \
+    assert ran.stdout == committed, \
         f"schemas/{file} is stale: regenerate it with `python -m cjm schema --write`"
 
 

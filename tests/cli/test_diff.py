@@ -1,4 +1,6 @@
-"""`cjm diff`: two files, a git revision against the working tree, and --gap."""
+"""`cjm diff`: two files, a git revision against the working tree, and --gap,
+as a user runs it (the comparison: tests/authoring/test_diff.py; the stage:
+tests/pipeline/test_diff.py)."""
 
 from __future__ import annotations
 
@@ -321,25 +323,6 @@ def test_gap_between_current_and_future(cjm):
     assert text.startswith(f"ecommerce-current.yaml (current) -> ecommerce-future.yaml (future): {total} pain points")
     md = cjm("diff", "--gap", "ecommerce-future.yaml", "-f", "markdown", cwd=EXAMPLES).stdout
     assert "| Stage | Persona | Current | Future | Change |" in md and "| Purchase | resolved |" in md
-
-
-def test_gap_unit_rescales_current_scores():
-    from cjm.authoring.diff import gap
-    from cjm.model.journey import JourneyMap
-
-    def m(scale, emotion, pains):
-        return JourneyMap.model_validate({
-            "cjm": 1, "title": "t", "scale": scale,
-            "stages": [{"id": "s", "name": "S", "touchpoints": [
-                {"id": "t", "name": "T", "emotion": emotion, "pain_points": pains}]}]})
-
-    current = m({"min": 1, "max": 5}, 1, [{"id": "p", "title": "P"}, {"id": "q", "title": "Q"}])
-    future = m({"min": -2, "max": 2}, 1, [{"id": "q", "title": "Q"}])
-    g = gap(current, future)
-    (stage,) = g["stages"]
-    assert stage["emotion"] == [{"persona": "*", "current": -2, "future": 1, "delta": 3}]
-    assert [p["id"] for p in stage["pain_points"]["resolved"]] == ["p"]
-    assert [p["id"] for p in stage["pain_points"]["remaining"]] == ["q"]
 
 
 # --- findings and changes through the reporters (issue 7) ---------------------------

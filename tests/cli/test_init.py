@@ -1,13 +1,10 @@
-"""cjm init: every template x type validates clean, is already formatted, and
-the command never overwrites files by accident."""
+"""cjm init as a user runs it: every template x type validates clean, is already
+formatted and renders, and the command never overwrites files by accident
+(the stage: tests/pipeline/test_init.py; the content: tests/authoring/starters/)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-
-from conftest import SCHEMAS
 
 TEMPLATES = ("ecommerce", "retail", "travel", "banking", "b2b-saas")
 TYPES = ("current-state", "future-state", "day-in-the-life", "service-blueprint")
@@ -46,69 +43,33 @@ def test_every_starter_is_already_formatted(projects, cjm):
     assert "0 of 25 files would be reformatted" in proc.stderr  # 20 maps + 5 future-state current maps
 
 
-@pytest.mark.parametrize("template", TEMPLATES)
-@pytest.mark.parametrize("kind", TYPES)
-def test_starter_content(projects, template, kind):
-    from conftest import load
-    from cjm.model.journey import JourneyMap
-
-    folder = projects[template, kind]
-    path = folder / "maps" / f"{template}-{kind}.yaml"
-    text = path.read_text()
-    map_id = json.loads((SCHEMAS / "cjm.schema.json").read_text())["$id"]
-    assert text.splitlines()[0] == f"# yaml-language-server: $schema={map_id}"
-    model = JourneyMap.model_validate(load(path).data)
-    assert model.type == kind and str(model.reviewed) == DATE
-    assert model.personas and all(p.goals for p in model.personas)
-    touchpoints = [tp for s in model.stages for tp in s.touchpoints]
-    assert len(model.stages) >= 4 and len(touchpoints) >= 4
-    assert all(tp.channel and tp.emotion is not None and tp.thoughts for tp in touchpoints)
-    pains = [p for tp in touchpoints for p in tp.pain_points]
-    assert pains, "a starter shows at least one pain point"
-    if kind == "day-in-the-life":
-        assert all("(" in s.name and ":" in s.name for s in model.stages), "stages are times of day"
-    else:
-        assert model.kpis and all(k.unit and k.target is not None for k in model.kpis)
-    lanes = [tp.frontstage and tp.backstage and tp.support and tp.policy for tp in touchpoints]
-    assert all(lanes) if kind == "service-blueprint" else not any(lanes)
-    if kind == "future-state":
-        assert model.improves == f"{template}-current-state.yaml"
-        current = path.parent / model.improves
-        assert current.is_file()
-        assert "type: current-state" in current.read_text()
-    else:
-        assert model.improves is None
-    config = (folder / "cjm.yaml").read_text()
-    assert config.startswith("# yaml-language-server: $schema=") and "maps:" in config and "render:" in config
-
-
 def test_output_is_deterministic(tmp_path, cjm):
     for name in ("a", "b"):
-        assert cjm("init", str(tmp_path / name), "-t", "travel", "--type", "future-state",
+        assert cjm("init", "--no-git", str(tmp_path / name), "-t", "travel", "--type", "future-state",
                    "--date", DATE).returncode == 0
     for rel in ("cjm.yaml", "maps/travel-current-state.yaml", "maps/travel-future-state.yaml"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
 
 
 def test_never_overwrites_without_force(tmp_path, cjm):
-    assert cjm("init", str(tmp_path), "--date", DATE).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--date", DATE).returncode == 0
     target = tmp_path / "maps" / "ecommerce-current-state.yaml"
     target.write_text("cjm: 1\n# mine\n")
-    proc = cjm("init", str(tmp_path), "--date", DATE)
+    proc = cjm("init", "--no-git", str(tmp_path), "--date", DATE)
     assert proc.returncode == 2
     assert "already exist" in proc.stderr and "--force" in proc.stderr
     assert target.read_text() == "cjm: 1\n# mine\n"
     # a new file of another type is not written either when one file exists
-    proc = cjm("init", str(tmp_path), "--type", "future-state", "--date", DATE)
+    proc = cjm("init", "--no-git", str(tmp_path), "--type", "future-state", "--date", DATE)
     assert proc.returncode == 2 and not (tmp_path / "maps" / "ecommerce-future-state.yaml").exists()
-    assert cjm("init", str(tmp_path), "--date", DATE, "--force").returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--date", DATE, "--force").returncode == 0
     assert "# mine" not in target.read_text()
 
 
 def test_schema_file_for_offline_use(tmp_path, cjm):
     from cjm.pipeline import schemas as schema
 
-    assert cjm("init", str(tmp_path), "--schema-file", "--date", DATE).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path), "--schema-file", "--date", DATE).returncode == 0
     local = tmp_path / "maps" / "cjm.schema.json"
     assert local.read_text() == schema.dumps(schema.map_schema())
     first = (tmp_path / "maps" / "ecommerce-current-state.yaml").read_text().splitlines()[0]
@@ -120,12 +81,26 @@ def test_schema_file_for_offline_use(tmp_path, cjm):
 def test_default_date_is_today_and_bad_date_is_a_usage_error(tmp_path, cjm):
     import datetime as dt
 
-    assert cjm("init", str(tmp_path / "x")).returncode == 0
+    assert cjm("init", "--no-git", str(tmp_path / "x")).returncode == 0
     assert f"reviewed: {dt.date.today().isoformat()}" in (tmp_path / "x/maps/ecommerce-current-state.yaml").read_text()
-    proc = cjm("init", str(tmp_path / "y"), "--date", "01/10/2026")
+    proc = cjm("init", "--no-git", str(tmp_path / "y"), "--date", "01/10/2026")
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr
-    proc = cjm("init", str(tmp_path / "z"), "--template", "insurance")
+    proc = cjm("init", "--no-git", str(tmp_path / "z"), "--template", "insurance")
     assert proc.returncode == 2
+
+
+def test_git_by_default_and_what_is_next(tmp_path, cjm):
+    """(The tests above pass --no-git: git is not their point.)"""
+    import shutil
+
+    ran = cjm("init", str(tmp_path / "p"), "--date", DATE)
+    assert ran.returncode == 0 and ran.stdout == ""
+    assert "wrote " + (tmp_path / "p" / "cjm.yaml").as_posix() in ran.stderr
+    if shutil.which("git"):
+        assert "initialised a git repository" in ran.stderr and (tmp_path / "p" / ".git").is_dir()
+    assert f"next: cd {(tmp_path / 'p').as_posix()} && cjm validate" in ran.stderr
+    quiet = cjm("-q", "init", "--no-git", str(tmp_path / "q"), "--date", DATE)
+    assert quiet.returncode == 0 and quiet.stderr == "" and not (tmp_path / "q" / ".git").exists()
 
 
 def test_every_template_and_type_renders_in_every_format(projects, tmp_path):

@@ -245,14 +245,6 @@ def test_csv_import_errors(cjm, tmp_path, rows, words):
     assert not (tmp_path / "out.yaml").exists()
 
 
-def test_excel_escape_is_reversible():
-    from cjm.authoring.interop.csv import excel_safe, excel_unescape
-
-    for s in ["=1+1", "'=1", "''=x", "'plain", "plain", "-", "@", "\tx", "", "'"]:
-        assert excel_unescape(excel_safe(s)) == s
-        assert not excel_safe(s).startswith(("=", "+", "-", "@", "\t", "\r"))
-
-
 def test_export_refuses_an_invalid_map(cjm, tmp_path):
     (tmp_path / "bad.yaml").write_text("cjm: 1\ntitle: x\nstages: []\n")
     proc = cjm("export", "mermaid", "bad.yaml", cwd=tmp_path)

@@ -1,4 +1,6 @@
-"""Future-state maps: CJM320 dropped-pain-point and CJM321 improves-not-found."""
+"""Checking one document: schema, then rules, then policy (check_document); and
+future-state maps: the improved map loaded once, CJM320 dropped-pain-point and
+CJM321 improves-not-found."""
 
 from __future__ import annotations
 
@@ -6,6 +8,11 @@ import json
 import os
 
 import pytest
+
+from cjm.loader import parse_text
+from cjm.model.catalog import ProjectIndex
+from cjm.pipeline.check import CheckSettings, check_document, schema_check
+from conftest import MINIMAL_MAP
 
 CURRENT = """\
 cjm: 1
@@ -174,3 +181,96 @@ def test_the_improved_map_is_loaded_once_and_reloaded_when_it_changes(pair, monk
                                                        ""))
     os.utime(pair / "current.yaml", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
     assert len(found()) == 1 and len(calls) == 2
+
+
+# --- check_document: schema, then rules, then policy (issue 7) ----------------------------
+
+def checked(text: str, settings: CheckSettings | None = None, kinds=("map", "catalog")):
+    return check_document(parse_text("m.yaml", text), settings or CheckSettings(), kinds)
+
+
+def test_a_valid_map_gives_its_model_kind_and_document():
+    result = checked(MINIMAL_MAP)
+    assert result.report.findings == [] and result.report.kind == "map" and result.report.file == "m.yaml"
+    assert result.model.title == "Minimal" and result.doc.text == MINIMAL_MAP
+
+
+def test_a_document_that_does_not_load_is_not_validated():
+    result = checked("cjm: 1\ncjm: 1\n")
+    assert [f.code for f in result.report.findings] == ["CJM102"]
+    assert result.model is None and result.report.kind == "unknown"
+
+
+def test_rules_run_only_on_a_valid_model():
+    broken = MINIMAL_MAP.replace("emotion: 1", "emotion: 9").replace("title: Minimal\n", "")
+    assert [f.code for f in checked(broken).report.findings] == ["CJM202"]  # no CJM307 on top
+
+
+def test_the_kinds_a_caller_accepts():
+    catalog = "cjm: 1\nkind: catalog\n"
+    assert checked(catalog).report.kind == "catalog"
+    result = checked(catalog, kinds=("map",))
+    assert [f.code for f in result.report.findings] == ["CJM206"] and result.model is None
+
+
+def test_schema_check_hands_back_load_findings_as_they_are():
+    doc = parse_text("m.yaml", "cjm: 1\ntitle: [x\n")
+    model, findings = schema_check(doc)
+    assert model is None and findings == doc.findings and findings is not doc.findings
+
+
+def test_rule_findings_carry_their_place_path_and_hint():
+    (f,) = checked(MINIMAL_MAP.replace("emotion: 1", "emotion: 9")).report.findings
+    assert (f.code, str(f.span), f.path) == ("CJM307", "m.yaml:14:18", "stages[0].touchpoints[0].emotion")
+
+
+def test_some_rules_point_at_the_key():
+    text = MINIMAL_MAP.replace("emotion: 1", "emotion: {samm: 1}")
+    (f,) = [f for f in checked(text).report.findings if f.code == "CJM302"]
+    assert (str(f.span), f.path) == ("m.yaml:14:19", "stages[0].touchpoints[0].emotion.samm")  # the key samm
+
+
+def test_settings_reach_the_rules_and_the_policy():
+    import datetime as dt
+
+    old = MINIMAL_MAP.replace("goal: Buy a thing\n", "goal: Buy a thing\nreviewed: 2026-01-01\n")
+    assert checked(old, CheckSettings(today=dt.date(2026, 2, 1))).report.findings == []
+    assert [f.code for f in checked(old, CheckSettings(today=dt.date(2026, 6, 1))).report.findings] == ["CJM315"]
+    short = CheckSettings(today=dt.date(2026, 2, 1), options={"CJM315": {"max_age_days": 10}})
+    assert [f.code for f in checked(old, short).report.findings] == ["CJM315"]
+    off = CheckSettings(today=dt.date(2026, 6, 1), levels={"CJM315": "off"})
+    assert checked(old, off).report.findings == []
+
+
+def test_the_project_catalogues_reach_the_rules():
+    from cjm.model.journey import Catalog
+
+    text = MINIMAL_MAP.replace("  - id: sam\n    name: Sam\n    goals: [Buy a thing]\n", "  - lee\n")
+    assert [f.code for f in checked(text).report.findings] == ["CJM302"]
+    index = ProjectIndex()
+    index.add_catalog(Catalog.model_validate({"cjm": 1, "kind": "catalog", "personas": [{"id": "lee",
+                                                                                         "name": "Lee"}]}), "c.yaml")
+    assert checked(text, CheckSettings(index)).report.findings == []
+
+
+def test_findings_come_sorted_by_place():
+    text = MINIMAL_MAP.replace("goal: Buy a thing\n", "").replace("emotion: 1", "emotion: 9") \
+        .replace("    goals: [Buy a thing]\n", "")
+    found = checked(text).report.findings
+    assert [f.span.line for f in found] == sorted(f.span.line for f in found) and len(found) == 3
+
+
+@pytest.mark.parametrize("make, words", [
+    (lambda p: None, "which does not exist"),
+    (lambda p: p.mkdir(), "which is not a file"),
+])
+def test_improved_map_that_is_not_there(tmp_path, monkeypatch, make, words):
+    from cjm.model.journey import JourneyMap
+    from cjm.pipeline.check import improved_map
+
+    monkeypatch.chdir(tmp_path)
+    make(tmp_path / "current.yaml")
+    model = JourneyMap.model_validate({"cjm": 1, "title": "f", "improves": "current.yaml",
+                                       "stages": [{"id": "s", "name": "S"}]})
+    found = improved_map("future.yaml", model)
+    assert found.model is None and found.shown == "current.yaml" and words in found.why
