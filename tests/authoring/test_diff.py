@@ -204,10 +204,6 @@ def test_a_new_touchpoint_brings_its_scores():
                   "direction": "added"}]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _emotions orders personas with a dict comprehension over new + old "
-                                       "persona ids, so a persona on both maps takes its position in the OLD list "
-                                       "appended last: a new persona's score is listed before the first persona's "
-                                       "(gap() uses dict.fromkeys, first occurrence, as intended)")
 def test_scores_of_one_step_follow_the_new_maps_persona_order():
     def change(data):
         data["personas"].append({"id": "ada", "name": "Ada"})

@@ -55,10 +55,6 @@ def test_write_where_schemas_is_a_file_changes_nothing(cjm, tmp_path):
     assert (tmp_path / "schemas").read_text() == "not a folder"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `cjm schema --write` where ./schemas is a file exits 3 (environment) "
-                                       "but the README's exit-code table makes a file where a folder belongs a "
-                                       "usage error (exit 2), as `render -o` and `init` do; schema calls "
-                                       "atomic_write without the render stage's output_error/OutputRefused handling")
 def test_write_where_schemas_is_a_file_is_a_usage_error(cjm, tmp_path):
     (tmp_path / "schemas").write_text("not a folder")
     assert cjm("schema", "--write", cwd=tmp_path).returncode == 2

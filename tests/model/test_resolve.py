@@ -251,10 +251,6 @@ def test_compare_emotion_moves_the_other_score_onto_this_scale(other_scale, valu
     assert rm.compare_emotion(tp(rm, "b")) is None  # no score there
 
 
-@pytest.mark.xfail(strict=True, reason="bug: ResolvedMap.compare_emotion rescales by hand ((hi - lo) or 1) "
-                                       "instead of cjm.model.scales.rescale, so an empty or inverted scale on the "
-                                       "compared map (possible with invalid-scale switched off) draws the curve "
-                                       "off the chart (-10 on -2..2) instead of the middle, as diff and Mermaid do")
 @pytest.mark.parametrize("other_scale", [{"min": 3, "max": 3}, {"min": 2, "max": -2}])
 @pytest.mark.parametrize("value", [1, 3])
 def test_compare_emotion_agrees_with_the_one_rescale_on_any_scale(other_scale, value):

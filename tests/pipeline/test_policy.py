@@ -84,9 +84,6 @@ def test_a_comment_after_a_block_scalar_counts():
     assert suppressions(text, index_of(text)) == ({3: {"x"}}, set())
 
 
-@pytest.mark.xfail(strict=True, reason="bug: `# cjm: disable-line: CJM307` (a colon after the keyword, a "
-                                       "natural slip) reads as an empty list and silences every rule on the line, "
-                                       "instead of CJM307 or none")
 def test_a_list_that_cannot_be_read_does_not_silence_everything():
     assert "all" not in suppressions("a: 1  # cjm: disable-line: CJM307\n")[0].get(1, set())
 

@@ -176,7 +176,8 @@ def _emotions(o, n) -> list[dict]:
         new = _raw_emotions(tp)
         if otp is not None and set(old) != set(new) and (EVERYONE in old or EVERYONE in new):
             old, new = _expand(old, otp, o), _expand(new, tp, n)
-        order = {p: i for i, p in enumerate([EVERYONE] + persona_ids(n) + persona_ids(o))}
+        # The new map's order first; a persona only on the old map after those.
+        order = {p: i for i, p in enumerate(dict.fromkeys([EVERYONE] + persona_ids(n) + persona_ids(o)))}
         for persona in sorted(set(old) | set(new), key=lambda p: (order.get(p, len(order)), p)):
             x, y = old.get(persona), new.get(persona)
             if x is not None and y is not None and abs(x - y) < 1e-9:

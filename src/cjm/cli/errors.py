@@ -56,10 +56,11 @@ def handle_errors(report_format: Callable[[dict], str] | None = None):
                     fmt = "text"
                 raise fail(exc, fmt) from None
             except OSError as exc:
+                from cjm.diagnostics.errors import UsageError
                 from cjm.infra.files import describe_os_error
 
-                message, _environmental = describe_os_error(exc)
-                raise fail(EnvironmentProblem(message)) from None
+                message, environmental = describe_os_error(exc)
+                raise fail(EnvironmentProblem(message) if environmental else UsageError(message)) from None
 
         return run
 

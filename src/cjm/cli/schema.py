@@ -35,6 +35,9 @@ def command(
     if write:
         from cjm.infra.files import atomic_write
 
+        folder = Path("schemas")
+        if folder.exists() and not folder.is_dir():
+            raise UsageError("./schemas is not a folder; --write puts the schemas into ./schemas/")
         for key, build in builders.items():
             atomic_write(Path("schemas") / schemas.SCHEMA_FILES[key], schemas.dumps(build()))
         return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cjm.model.journey import Channel, JourneyMap, Kpi, Persona, Stage, Touchpoint
+from cjm.model.scales import between
 
 # The lanes of a journey map, top to bottom, and their labels.
 LANES: dict[str, str] = {
@@ -111,10 +112,7 @@ class ResolvedMap:
         value = other.emotion(match, pid)
         if value is None:
             return None
-        lo, hi = other.scale.min, other.scale.max
-        if (lo, hi) == (self.scale.min, self.scale.max):
-            return value
-        return self.scale.min + (value - lo) / ((hi - lo) or 1) * (self.scale.max - self.scale.min)
+        return between(value, other.scale, self.scale)
 
     def compare_series(self) -> list[tuple[str | None, list[float | None]]]:
         """``emotion_series`` of the compared map, step by step along this

@@ -12,6 +12,7 @@ Both sides are loaded and checked against the schema as ``cjm validate`` does
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,7 +206,7 @@ def _gap(future_path: str) -> DiffResult:
     if not future.improves:
         raise UsageError(f"{future_path} has no `improves:` naming the current-state map it improves on",
                          "or compare two files: cjm diff OLD NEW")
-    current_path = Path(future_path).parent / future.improves
+    current_path = Path(os.path.normpath(Path(future_path).parent / future.improves))
     shown = display_path(current_path)
     if not current_path.is_file():
         raise UsageError(f"{future_path}: `improves: {future.improves}` names {shown}, which does not exist")

@@ -117,6 +117,8 @@ def _config_check(config: Optional[Path]) -> dict:
     except ConfigError as exc:
         first = exc.findings[0]
         return {"name": "config", "status": "error", "detail": f"{first.span}: {first.message}"}
+    except ImportError:  # the loader needs ruamel's C parser, reported above
+        return {"name": "config", "status": "warning", "detail": f"{shown}: not checked: the C parser is missing"}
     return {"name": "config", "status": "ok",
             "detail": f"{shown}: {maps} map{'s' if maps != 1 else ''}, "
                       f"{catalogs} catalogue{'s' if catalogs != 1 else ''}"}

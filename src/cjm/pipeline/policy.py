@@ -13,7 +13,8 @@ import re
 from cjm.diagnostics import Finding, Severity
 from cjm.diagnostics.codes import CODES
 
-_SUPPRESS = re.compile(r"#\s*cjm:\s*(disable-line|disable-next-line|disable-file)\b[ \t]*([A-Za-z0-9_,\- \t]*)")
+# "disable-line: CJM307" (a colon after the keyword) reads as "disable-line CJM307".
+_SUPPRESS = re.compile(r"#\s*cjm:\s*(disable-line|disable-next-line|disable-file)\b[ \t]*:?[ \t]*([A-Za-z0-9_,\- \t]*)")
 # Line breaks as the loader counts them (YAML 1.2: LF, CR LF, CR).
 _LINE_BREAK = re.compile("\r\n|[\r\n]")
 
