@@ -25,6 +25,7 @@ class RenderOptions:
     lanes: tuple[str, ...] | None = None  # None: every lane with content
     template_dir: Path | None = None
     persona: str | None = None  # already applied to the map by the pipeline; shown in titles
+    embed_font: bool = True  # a subset of the bundled font inside the SVG and HTML (--no-embed-font: not)
 
 
 @dataclass
