@@ -87,7 +87,7 @@ def _map_svg(resolved, options, shared) -> str:
     """The SVG map, as an element to inline (no XML declaration or doctype)."""
     from cjm.render import svg
 
-    return _XML_PROLOGUE.sub("", svg.render(resolved, options, shared)).strip()
+    return _XML_PROLOGUE.sub("", svg.whole(resolved, options, shared)).strip()
 
 
 def _svg_style_texts(svg: str) -> list[str]:

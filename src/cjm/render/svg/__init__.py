@@ -5,7 +5,9 @@ everything and returns a ``scene``, ``draw`` turns the scene into markup,
 ``style`` colours it by theme, and the template ``svg/map.svg.j2`` writes the
 document, with a subset of the font embedded (``cjm.render.fonts``) unless
 ``--no-embed-font``. The picture drawn for one map in one run is kept in
-``Shared`` so the HTML page inlines the same SVG without drawing it again.
+``Shared`` so the HTML page (and the PNG) use the same SVG without drawing it
+again. With ``--split`` the map is drawn as several posters
+(``cjm.render.pages``), each a complete picture.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 
-def scene(resolved: Any, options: Any, **kw: Any):
+def lay_out(resolved: Any, options: Any, **kw: Any):
     """The laid-out map (``cjm.render.svg.scene.Scene``)."""
     from cjm.render.svg.layout import Layout
 
     return Layout(resolved, options, **kw).scene()
 
 
-def document(sc: Any, options: Any) -> str:
-    """The SVG document of a scene."""
+def document(sc: Any, options: Any, embed: bool | None = None) -> str:
+    """The SVG document of a scene (``embed``: the font subset, default from the options)."""
     from markupsafe import Markup
 
     from cjm.render import fonts
@@ -29,7 +31,8 @@ def document(sc: Any, options: Any) -> str:
     from cjm.render.svg.layout import TEMPLATE
     from cjm.render.templating import render_template
 
-    embed = getattr(options, "embed_font", True)
+    if embed is None:
+        embed = getattr(options, "embed_font", True)
     faces = ""
     if embed:
         faces = fonts.font_face_css({face: "".join(sorted(chars)) for face, chars in sc.faces().items()})
@@ -41,10 +44,42 @@ def document(sc: Any, options: Any) -> str:
     )
 
 
-def render(resolved: Any, options: Any, shared: Any = None) -> str:
+def part_scenes(resolved: Any, options: Any, parts: list) -> list:
+    """A scene per part of a split map, numbered as the whole map is."""
+    from cjm.present.words import pain_numbers
+    from cjm.render.svg.metrics import Metrics
+
+    numbers = pain_numbers(resolved.map)
+    metrics = Metrics(getattr(options, "embed_font", True))
+    return [lay_out(p.resolved, options, part=p.label, numbers=numbers, first_step=p.first_step, metrics=metrics)
+            for p in parts]
+
+
+def whole_scene(resolved: Any, options: Any, shared: Any = None):
+    """The whole map laid out, once per map and options in a run."""
+    if shared is not None and options in shared.scenes:
+        return shared.scenes[options]
+    sc = lay_out(resolved, options)
+    if shared is not None:
+        shared.scenes[options] = sc
+    return sc
+
+
+def whole(resolved: Any, options: Any, shared: Any = None) -> str:
+    """The whole map as one SVG document (drawn once per map and options in a run)."""
     if shared is not None and options in shared.svg:
         return shared.svg[options]
-    out = document(scene(resolved, options), options)
+    out = document(whole_scene(resolved, options, shared), options)
     if shared is not None:
         shared.svg[options] = out
     return out
+
+
+def render(resolved: Any, options: Any, shared: Any = None):
+    from cjm.render import Piece
+    from cjm.render.pages import parts_for
+
+    parts = parts_for(resolved, options)
+    if parts is None:
+        return whole(resolved, options, shared)
+    return [Piece(p.suffix, document(sc, options)) for p, sc in zip(parts, part_scenes(resolved, options, parts))]

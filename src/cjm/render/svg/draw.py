@@ -15,7 +15,8 @@ from cjm.present.escape import xml_text
 from cjm.render.svg.scene import Circle, Group, Line, Path, Rect, Scene, Text
 
 
-def esc(value: object) -> str:
+@lru_cache(maxsize=1 << 15)  # step ids, persona ids, colours and labels repeat thousands of times
+def esc(value: str) -> str:
     return _escape(xml_text(value), quote=True)
 
 
@@ -35,7 +36,8 @@ def _attrs(attrs: dict[str, str]) -> str:
 
 
 def _cls(cls: str) -> str:
-    return f' class="{esc(cls)}"' if cls else ""
+    # classes are cjm's own words (never map text), as are attribute names
+    return f' class="{cls}"' if cls else ""
 
 
 def _paint(fill: str | None, stroke: str | None) -> str:

@@ -51,6 +51,13 @@ def _signed(v: float, signed: bool) -> str:
     return signed_number(v) if signed else number(v)
 
 
+def _drawn(label: str) -> str:
+    """A number cjm writes, as drawn: Noto Sans has no U+2212 minus sign, so
+    the picture uses the en dash typesetters use for it (tooltips and the
+    description keep U+2212)."""
+    return label.replace("\u2212", "\u2013")
+
+
 def _join(*parts: object) -> str:
     return "\n".join(clean(p) for p in parts if p)
 
@@ -216,7 +223,7 @@ COMPARE_HINT = "Solid: this map; dashed: the compared map"
 
 class Layout:
     def __init__(self, resolved, options, metrics: Metrics | None = None, part: str | None = None,
-                 numbers: dict[str, str] | None = None) -> None:
+                 numbers: dict[str, str] | None = None, first_step: int = 0) -> None:
         self.r = resolved
         self.options = options
         self.m = metrics or Metrics(getattr(options, "embed_font", True))
@@ -245,7 +252,7 @@ class Layout:
         self.grid_right = x
         self.width = max(MIN_WIDTH, x + PAD)
         self.right = self.width - PAD
-        self.step_numbers = {id(col.tp): col.index + 1 + getattr(options, "first_step", 0)
+        self.step_numbers = {id(col.tp): col.index + 1 + first_step
                              for col in self.columns if col.tp is not None}
 
     def block(self, x: float, width: float, y: float) -> Block:
@@ -333,7 +340,7 @@ class Layout:
                 if kind == "persona":
                     item.add(Circle(x + 12, y, POINT_R, "cjm-point", fill=color))
             elif kind == "delta":
-                item.add(pill(self.m, x, y - 8, "\u25b2 +1", 10.5, "cjm-delta-up", "cjm-delta-up-label", h=16))
+                item.add(pill(self.m, x, y - 8, "+1", 10.5, "cjm-delta-up", "cjm-delta-up-label", h=16, pad=8))
             elif kind.startswith("kpi"):
                 item.add(Circle(x + 12, y, POINT_R, f"cjm-{kind}"))
             else:
@@ -479,7 +486,7 @@ class Layout:
         links = []
         shown = tp.evidence[:3]
         for link in shown:
-            t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+            t = block.add(clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
             if t is not None:
                 block.texts.remove(t)
                 links.append(Group("cjm-evidence", [t], href=safe_url(link.url)) if safe_url(link.url) else t)
@@ -518,16 +525,19 @@ class Layout:
             refs = [self.numbers[p] for p in item.addresses if p in self.numbers]
         if refs:
             right = x + CARD_W - CARD_PAD
-            lead = Text(tag_x, [row_y + 11], ["\u2192"], "cjm-muted", 11, bold=True,
-                        widths=[self.m.width("\u2192", 11, True)])
+            # an arrow (drawn: the font has no arrow glyphs) pointing at the pain points' numbers
+            ay = row_y + 7.5
+            lead = Path([("M", (tag_x, ay)), ("L", (tag_x + 9, ay)), ("M", (tag_x + 5.5, ay - 3.5)),
+                         ("L", (tag_x + 9, ay)), ("L", (tag_x + 5.5, ay + 3.5))], "cjm-ref-arrow")
+            lead_w = 10.0
             chips = []
-            cx = tag_x + lead.width + 4
+            cx = tag_x + lead_w + 4
             row = row_y
             for ref in refs:
                 chip = pill(self.m, cx, row, ref, 9.5, "cjm-ref-pain", "cjm-ref-label")
-                if chip.box.x + chip.box.w > right and cx > tag_x + lead.width + 4:
+                if chip.box.x + chip.box.w > right and cx > tag_x + lead_w + 4:
                     row += 19
-                    cx = tag_x + lead.width + 4
+                    cx = tag_x + lead_w + 4
                     chip = pill(self.m, cx, row, ref, 9.5, "cjm-ref-pain", "cjm-ref-label")
                 chips.append(chip)
                 cx += chip.box.w + 4
@@ -542,7 +552,7 @@ class Layout:
             block.add(f"Owner: {clean(item.owner)}", 11, "cjm-muted", 15, max_lines=2, gap=3)
         links = []
         for link in getattr(item, "evidence", [])[:2]:
-            t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+            t = block.add(clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
             if t is not None:
                 block.texts.remove(t)
                 href = safe_url(link.url)
@@ -610,10 +620,16 @@ class Layout:
     # -- emotions ---------------------------------------------------------------
     def _who(self, pid: str | None) -> tuple[str, str]:
         """A curve's colour and the name it is shown with."""
-        r, c = self.r, self.c
-        if pid is None:
-            return c["accent"], EVERYONE
-        return r.colors.get(pid, c["accent"]), r.persona(pid).name
+        who = self.__dict__.setdefault("_who_cache", {})
+        got = who.get(pid)
+        if got is None:
+            r, c = self.r, self.c
+            if pid is None:
+                got = c["accent"], EVERYONE
+            else:
+                got = r.colors.get(pid, c["accent"]), r.persona(pid).name
+            who[pid] = got
+        return got
 
     def _compared(self) -> dict[str | None, list[float | None]]:
         """The other map's scores along this map's steps, per persona (once per layout)."""
@@ -667,7 +683,7 @@ class Layout:
                   Rect(x0, neutral_y, x1 - x0, y_of(lo) - neutral_y, "cjm-neg"))
         for t in scale_ticks(lo, hi):
             ty = y_of(t)
-            label = _signed(t, signed)
+            label = _drawn(_signed(t, signed))
             chart.add(Line(x0, ty, x1, ty, "cjm-neutral" if t == neutral else "cjm-grid"),
                       Text(PAD + LABEL_W - 14, [ty + 3.8], [label], "cjm-tick", 11, anchor="end",
                            widths=[self.m.width(label, 11)]))
@@ -738,34 +754,33 @@ class Layout:
             y += 21
         scored = [(pid, v) for pid, v in scores if v is not None and pid is not None]
         if len(scored) > 1 and len({round(v, 3) for _pid, v in scored}) > 1:
-            rows: list[list[Group]] = [[]]
-            used = 0.0
+            chips = []
             for pid, v in scored:
                 color, name = self._who(pid)
-                label = f"{short_name(clean(name))} {_signed(v, signed)}"
-                chip = pill(self.m, 0, 0, label, 10, "cjm-score-pill", "cjm-score-label", bold=False, pad=6, h=16,
-                            max_w=CARD_W - 12)
-                # a dot in the persona's colour before the name
-                for child in chip.children:
-                    if isinstance(child, Text):
-                        child.x += 10
-                chip.box.w += 10
-                chip.children.insert(1, Circle(chip.box.x + 9, 8, 3.5, "cjm-score-dot", fill=color))
-                chip.title = f"{clean(name)}: {_signed(v, signed)}"
-                chip.attrs["data-persona"] = clean(pid)
-                w = chip.box.w
-                if rows[-1] and used + 4 + w > CARD_W:
+                label = f"{short_name(clean(name))} {_drawn(_signed(v, signed))}"
+                w = self.m.width(label, 10)
+                if w > CARD_W - 28:
+                    label = self.m.ellipsize(label, CARD_W - 28, 10)
+                    w = self.m.width(label, 10)
+                chips.append((pid, v, color, name, label, w + 22))
+            rows: list[list[tuple]] = [[]]
+            used = 0.0
+            for chip in chips:
+                if rows[-1] and used + 4 + chip[-1] > CARD_W:
                     rows.append([])
                     used = 0.0
-                used += (4 if rows[-1] else 0) + w
+                used += (4 if rows[-1] else 0) + chip[-1]
                 rows[-1].append(chip)
             for row in rows:
-                total = sum(c.box.w for c in row) + 4 * (len(row) - 1)
-                cx = col.cx - total / 2
-                for chip in row:
-                    self._place(chip, cx, y + 2)
-                    g.add(chip)
-                    cx += chip.box.w + 4
+                cx = col.cx - (sum(c[-1] for c in row) + 4 * (len(row) - 1)) / 2
+                top = y + 2
+                for pid, v, color, name, label, w in row:
+                    box = Rect(cx, top, w, 16, "cjm-score-pill", rx=8)
+                    g.add(Group("cjm-pill cjm-score", [
+                        box, Circle(cx + 9, top + 8, 3.5, "cjm-score-dot", fill=color),
+                        Text(cx + 16, [top + 11.6], [label], "cjm-score-label", 10, widths=[w - 22])],
+                        attrs={"data-persona": clean(pid)}, title=f"{clean(name)}: {_signed(v, signed)}", box=box))
+                    cx += w + 4
                 y += 20
         if g.children:
             chart.add(g)
@@ -784,6 +799,9 @@ class Layout:
             elif isinstance(child, Circle):
                 child.cx += dx
                 child.cy += dy
+            elif isinstance(child, Path):
+                child.commands = [(letter, tuple(v + (dy if i % 2 else dx) for i, v in enumerate(nums)))
+                                  for letter, nums in child.commands]
 
     # -- comparison with another map (cjm render --compare) ---------------------
     def before_curves(self, steps: list[Column], series, y_of, offsets, signed: bool) -> list[Group]:
@@ -843,15 +861,21 @@ class Layout:
             laid: list[list[Group]] = [[]]
             used = 0.0
             for pid, name, color, v, was, d in pills:
-                label = ("\u25b2 " if d > 0 else "\u25bc " if d < 0 else "") + (_signed(d, True) if d else "\u00b10")
+                label = _drawn(_signed(d, True)) if d else "\u00b10"
                 kind = "up" if d > 0 else "down" if d < 0 else "same"
                 chip = pill(self.m, 0, 0, label, 10.5, f"cjm-delta-{kind}", f"cjm-delta-{kind}-label", h=16, pad=7)
+                extra = 8 + (9 if d else 0)
                 for child in chip.children:
                     if isinstance(child, Text):
-                        child.x += 8
-                chip.box.w += 8
+                        child.x += extra
+                chip.box.w += extra
                 chip.children.insert(1, Circle(chip.box.x + 8.5, 8, 3.5, "cjm-delta-dot", fill=color))
-                chip.cls = f"cjm-delta cjm-delta-{kind}"
+                if d:  # ▲ or ▼, drawn
+                    tx = chip.box.x + 15
+                    tri = [("M", (tx, 11.5)), ("L", (tx + 7, 11.5)), ("L", (tx + 3.5, 4.5)), ("Z", ())] if d > 0 else \
+                        [("M", (tx, 4.5)), ("L", (tx + 7, 4.5)), ("L", (tx + 3.5, 11.5)), ("Z", ())]
+                    chip.children.insert(2, Path(tri, f"cjm-delta-{kind}-label"))
+                chip.cls = f"cjm-pill cjm-delta cjm-delta-is-{kind}"
                 chip.attrs["data-persona"] = clean(pid)
                 chip.title = (f"{name} at {clean(col.tp.name)}: {_signed(round(v, 1), signed)} here, "
                               f"{_signed(round(was, 1), signed)} in {other}")

@@ -44,6 +44,7 @@ class Metrics:
         self._words: dict[tuple[str, str], float] = {}
         self._wrapped: dict[tuple, tuple[tuple[str, ...], bool]] = {}
         self._space: dict[str, float] = {}
+        self._lines: dict[tuple, float] = {}
 
     # -- widths -----------------------------------------------------------------
     def _word_em(self, word: str, face: str) -> float:
@@ -67,12 +68,17 @@ class Metrics:
     def width(self, text: str, size: float, bold: bool = False, italic: bool = False, spacing: float = 0.0) -> float:
         """Rendered width of one line of ``text`` in px at font ``size``;
         ``spacing`` is CSS letter-spacing in em (added after every character)."""
+        key = (text, size, bold, italic, spacing)
+        got = self._lines.get(key)
+        if got is not None:
+            return got
         face = fonts.face_of(bold, italic)
         words = text.split(" ")
         em = sum(self._word_em(w, face) for w in words) + self._space_em(face) * (len(words) - 1)
         if spacing:
             em += spacing * len(text)
-        return em * size * self.margin
+        got = self._lines[key] = em * size * self.margin
+        return got
 
     # -- wrapping ---------------------------------------------------------------
     def wrap(self, text: object, width: float, size: float, bold: bool = False, max_lines: int = 10,

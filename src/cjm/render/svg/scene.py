@@ -124,10 +124,16 @@ class Group:
         return self
 
     def walk(self) -> Iterator:
-        for child in self.children:
-            yield child
-            if isinstance(child, Group):
-                yield from child.walk()
+        """Every part below this group, depth first, in drawing order."""
+        stack = [iter(self.children)]
+        while stack:
+            for child in stack[-1]:
+                yield child
+                if type(child) is Group:
+                    stack.append(iter(child.children))
+                    break
+            else:
+                stack.pop()
 
 
 @dataclass(slots=True)

@@ -47,6 +47,7 @@ def rules(theme: str) -> list[tuple[str, str]]:
         (".cjm-sev-low", "fill: #57606a"),
         (".cjm-tag-label", "fill: #ffffff"),
         (".cjm-ref-pain", f"fill: {c['pain_line']}"),
+        (".cjm-ref-arrow", f"fill: none; stroke: {c['muted']}; stroke-width: 1.5; stroke-linecap: round"),
         (".cjm-ref-label", "fill: #ffffff"),
         (".cjm-kpi-shape", f"fill: {c['kpi']}; stroke: {c['kpi_line']}; stroke-width: 1"),
         (".cjm-kpi-ok", f"fill: {c['good']}"),
