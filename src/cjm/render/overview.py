@@ -158,9 +158,11 @@ def scene(resolved, options, metrics: Metrics | None = None) -> Scene:
     if not worst:
         root.add(Text(PAD, [list_top + 48], ["No pain points on this map."], "cjm-muted", 12.5,
                       widths=[m.width("No pain points on this map.", 12.5)]))
+    height = max(list_top + 30 + min(len(worst), 4) * (row_h + 8) + PAD, list_top + 80)
+    root.children[0].h = height
     desc = (f"{map_type(r.map.type)} map with {len(r.stages)} stages and {len(steps)} steps; "
             f"{len(pains)} pain points.")
-    return Scene(W, H, f"Customer journey map at a glance: {clean(r.title)}", desc, theme, root)
+    return Scene(W, height, f"Customer journey map at a glance: {clean(r.title)}", desc, theme, root)
 
 
 def _full(pain) -> str:

@@ -12,14 +12,31 @@ again. With ``--split`` the map is drawn as several posters
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import Any
+
+
+@contextmanager
+def _no_gc():
+    """A scene is hundreds of thousands of small objects and no reference
+    cycles: the cyclic collector's full passes over them would make a large
+    map's rendering grow faster than its size (as in ``cjm.render.html``)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def lay_out(resolved: Any, options: Any, **kw: Any):
     """The laid-out map (``cjm.render.svg.scene.Scene``)."""
     from cjm.render.svg.layout import Layout
 
-    return Layout(resolved, options, **kw).scene()
+    with _no_gc():
+        return Layout(resolved, options, **kw).scene()
 
 
 def document(sc: Any, options: Any, embed: bool | None = None) -> str:
@@ -36,11 +53,13 @@ def document(sc: Any, options: Any, embed: bool | None = None) -> str:
     faces = ""
     if embed:
         faces = fonts.font_face_css({face: "".join(sorted(chars)) for face, chars in sc.faces().items()})
+    with _no_gc():
+        body = draw.body(sc)
     return render_template(
         TEMPLATE, options.template_dir,
         width=draw.num(sc.width), height=draw.num(sc.height), font=fonts.font_stack(embed),
         font_faces=Markup(faces), css=Markup(style.css(sc.theme)), theme=sc.theme,
-        doc_title=sc.title, doc_desc=sc.desc, body=Markup(draw.body(sc)), compare=sc.compare,
+        doc_title=sc.title, doc_desc=sc.desc, body=Markup(body), compare=sc.compare,
     )
 
 

@@ -382,7 +382,8 @@ class Layout:
             parts += block.texts
             g = card(x0 + GAP / 2, top, x1 - x0 - GAP, height, "cjm-stage", f"cjm-stage-head cjm-head-{k}", parts,
                      title=_join(stage.name, stage.goal) if block.cut else None,
-                     attrs={"data-stage": clean(stage.id)}, rx=10)
+                     attrs={"data-stage": clean(stage.id),
+                            "data-steps": " ".join(clean(tp.id) for tp in stage.touchpoints)}, rx=10)
             out.add(g)
         return out, height
 
@@ -720,6 +721,20 @@ class Layout:
             joined = [idx[j + 1] == idx[j] + 1 for j in range(len(idx) - 1)]
             g = Group("cjm-curve", attrs={"data-persona": clean(pid or "")}, title=clean(name))
             g.children.extend(curve_paths(pts, joined, "cjm-curve-line", "cjm-curve-gap", color))
+            if pid is not None and len(pts) > 1 and len(self.r.personas) > 1:
+                # The same curve with the steps of other personas taken out: the
+                # HTML page's persona filter closes their columns and shows this one.
+                skipped = 0
+                shift = []
+                for col in steps:
+                    shift.append(skipped)
+                    if all(p.id != pid for p in self.r.personas_of(col.tp)):
+                        skipped += 1
+                if skipped:
+                    compact = [(x - shift[i] * COL_W, y) for (x, y), i in zip(pts, idx)]
+                    cidx = [i - shift[i] for i in idx]
+                    cj = [cidx[j + 1] == cidx[j] + 1 for j in range(len(cidx) - 1)]
+                    g.add(Group("cjm-compact", curve_paths(compact, cj, "cjm-curve-line", "cjm-curve-gap", color)))
             g.children.extend(circles)
             chart.add(g)
         bottom = plot_bottom + 10
@@ -934,28 +949,34 @@ class Layout:
             lanes.append((lane, y, h, Group("cjm-lane-content", content), label))
             y += h
         bottom = y
-        root = Group("cjm-map-body")
+        root = Group("cjm-map-body", attrs={"id": "cjm-map-body", "data-col-w": str(COL_W)})
         root.add(Rect(0, 0, self.width, bottom + PAD, "cjm-bg"))
         root.add(header)
         columns = Group("cjm-columns")
         for i, (x0, x1) in enumerate(self.stage_spans):
-            columns.add(Rect(x0 + GAP / 2, top, x1 - x0 - GAP, bottom - top, f"cjm-tint-{i % len(STAGE_ACCENTS)}",
-                             rx=10))
-        root.add(columns, stages)
+            columns.add(Group("cjm-tint", [Rect(x0 + GAP / 2, top, x1 - x0 - GAP, bottom - top,
+                                                f"cjm-tint-{i % len(STAGE_ACCENTS)}", rx=10)],
+                              attrs={"data-stage": clean(self.r.stages[i].id)}))
+        root.add(columns)
         lane_groups = Group("cjm-lanes")
+        labels = Group("cjm-lane-labels")
         for li, (key, ly, h, content, label) in enumerate(lanes):
             g = Group(f"cjm-lane cjm-lane-{key}", attrs={"data-lane": key})
             if li % 2 == 1:
                 g.add(Rect(PAD + LABEL_W, ly, self.grid_right - PAD - LABEL_W, h, "cjm-band"))
-            g.add(card(PAD, ly, LABEL_W - GAP, h, "cjm-lane-label-cell", "cjm-label-cell", label.texts, rx=0))
             g.add(Line(PAD, ly, self.grid_right, ly, "cjm-lane-rule"))
             g.add(content)
             lane_groups.add(g)
+            labels.add(card(PAD, ly, LABEL_W - GAP, h, "cjm-lane-label-cell", "cjm-label-cell", label.texts, rx=0,
+                            attrs={"data-lane": key}))
         lane_groups.add(Line(PAD, bottom, self.grid_right, bottom, "cjm-lane-rule"))
         root.add(lane_groups)
         lines = self.blueprint_lines(lanes)
         if lines.children:
             root.add(lines)
+        # drawn last: the HTML page keeps the stage headers and lane labels in
+        # view while the map scrolls, over the lanes
+        root.add(stages, labels)
         return Scene(self.width, bottom + PAD, self.doc_title(), self.doc_desc(), self.theme_name, root,
                      compare=self.r.compare is not None)
 

@@ -86,6 +86,7 @@ def rules(theme: str) -> list[tuple[str, str]]:
         (".cjm-delta-down-label", f"fill: {c['bad']}"),
         (".cjm-delta-same-label", f"fill: {c['muted']}"),
         (".cjm-overview-bar", f"fill: {c['accent']}"),
+        (".cjm-compact", "display: none"),
     ]
     for i, accent in enumerate(STAGE_ACCENTS):
         out.append((f".cjm-tint-{i}", f"fill: {_mix(accent, c['bg'], 0.035 if light else 0.07)}"))
