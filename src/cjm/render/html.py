@@ -332,6 +332,10 @@ class _View:
 
 
 def render(resolved, options, shared=None) -> str:
+    if shared is None:
+        from cjm.render import Shared
+
+        shared = Shared()
     svg = _map_svg(resolved, options, shared)
     if _SCRIPT_IN_SVG.search(svg):
         raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")

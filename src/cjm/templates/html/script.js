@@ -117,9 +117,9 @@
     all("#cjm-map-body .cjm-curve").forEach(function (curve) {
       var compact = curve.querySelector(".cjm-compact");
       var on = shift > 0 && compact !== null && curve.getAttribute("data-persona") === pid;
-      if (compact) { compact.style.display = on ? "inline" : "none"; }
+      if (compact) { compact.classList.toggle("is-shown", on); }
       Array.prototype.forEach.call(curve.children, function (child) {
-        if (child.tagName === "path") { child.style.display = on ? "none" : ""; }
+        if (child.tagName === "path") { child.classList.toggle("is-filtered", on); }
       });
     });
     if (svgRoot) {
