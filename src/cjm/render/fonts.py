@@ -156,11 +156,20 @@ def subset_woff(face: str, chars: str) -> bytes:
     return data
 
 
-def font_stack(embedded: bool) -> str:
-    return f'"{EMBEDDED_FAMILY}", {FALLBACK_STACK}' if embedded else FALLBACK_STACK
+def embedded_family(used: dict[str, str]) -> str:
+    """The CSS name of one picture's subset: its own, derived from the glyphs
+    it holds, so that two pictures in one page (the map and its overview, two
+    maps) never take each other's subset, and a browser never reuses a subset
+    it loaded for another picture."""
+    key = "|".join(f"{face}:{used.get(face, '')}" for face in FACES)
+    return f"{EMBEDDED_FAMILY}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:12]}"
 
 
-def font_face_css(used: dict[str, str]) -> str:
+def font_stack(embedded: bool, family: str = EMBEDDED_FAMILY) -> str:
+    return f'"{family}", {FALLBACK_STACK}' if embedded else FALLBACK_STACK
+
+
+def font_face_css(used: dict[str, str], family: str = EMBEDDED_FAMILY) -> str:
     """``@font-face`` rules with the subsets as data: URLs, one per face used."""
     rules = []
     for face in FACES:
@@ -169,6 +178,6 @@ def font_face_css(used: dict[str, str]) -> str:
             continue
         weight, style = FACE_CSS[face]
         data = base64.b64encode(subset_woff(face, chars)).decode("ascii")
-        rules.append(f'@font-face {{ font-family: "{EMBEDDED_FAMILY}"; font-weight: {weight}; font-style: {style}; '
+        rules.append(f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: {style}; '
                      f'src: url(data:font/woff;base64,{data}) format("woff"); }}')
     return "\n".join(rules)

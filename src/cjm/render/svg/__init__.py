@@ -51,13 +51,16 @@ def document(sc: Any, options: Any, embed: bool | None = None) -> str:
     if embed is None:
         embed = getattr(options, "embed_font", True)
     faces = ""
+    family = fonts.EMBEDDED_FAMILY
     if embed:
-        faces = fonts.font_face_css({face: "".join(sorted(chars)) for face, chars in sc.faces().items()})
+        used = {face: "".join(sorted(chars)) for face, chars in sc.faces().items()}
+        family = fonts.embedded_family(used)
+        faces = fonts.font_face_css(used, family)
     with _no_gc():
         body = draw.body(sc)
     return render_template(
         TEMPLATE, options.template_dir,
-        width=draw.num(sc.width), height=draw.num(sc.height), font=fonts.font_stack(embed),
+        width=draw.num(sc.width), height=draw.num(sc.height), font=fonts.font_stack(embed, family),
         font_faces=Markup(faces), css=Markup(style.css(sc.theme)), theme=sc.theme,
         doc_title=sc.title, doc_desc=sc.desc, body=Markup(body), compare=sc.compare,
     )
