@@ -268,3 +268,28 @@ def test_png_at_two_times_has_twice_the_pixels(tmp_path):
     w1, h1 = Image.open(one).size
     w2, h2 = Image.open(result.outputs[0].path).size
     assert (w2, h2) == (2 * w1, 2 * h1)
+
+
+def test_the_pdf_engines_agree_on_pages_and_text(tmp_path, monkeypatch):
+    """vl-convert (the pip fallback) and librsvg give the same pages and words."""
+    if shutil.which("rsvg-convert") is None or shutil.which("pdftotext") is None:
+        pytest.skip("needs rsvg-convert and pdftotext")
+    path = next(p for p in EXAMPLE_MAPS if p.stem == "b2b-saas")
+    texts = {}
+    for engine in ("rsvg", "vl-convert"):
+        monkeypatch.setenv("CJM_PDF_ENGINE", engine)
+        (pdf,) = render_to(tmp_path / engine, path, "pdf")
+        texts[engine] = _words(_pdftotext(pdf))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        texts[engine + "-pages"] = re.search(r"Pages:\s+(\d+)", info).group(1)
+    assert texts["rsvg-pages"] == texts["vl-convert-pages"]
+    assert texts["rsvg"] == texts["vl-convert"]
+
+
+def test_rsvg_pdfs_are_reproducible(tmp_path):
+    if shutil.which("rsvg-convert") is None:
+        pytest.skip("needs rsvg-convert")
+    path = EXAMPLE_MAPS[0]
+    (a,) = render_to(tmp_path / "a", path, "pdf")
+    (b,) = render_to(tmp_path / "b", path, "pdf")
+    assert a.read_bytes() == b.read_bytes()

@@ -71,10 +71,13 @@ def part_scenes(resolved: Any, options: Any, parts: list) -> list:
     from cjm.present.words import pain_numbers
     from cjm.render.svg.metrics import Metrics
 
+    from cjm.render.svg.layout import lanes_of
+
     numbers = pain_numbers(resolved.map)
     metrics = Metrics(getattr(options, "embed_font", True))
-    return [lay_out(p.resolved, options, part=p.label, numbers=numbers, first_step=p.first_step, metrics=metrics)
-            for p in parts]
+    lanes = lanes_of(resolved, options)
+    return [lay_out(p.resolved, options, part=p.label, numbers=numbers, first_step=p.first_step, metrics=metrics,
+                    lanes=lanes) for p in parts]
 
 
 def whole_scene(resolved: Any, options: Any, shared: Any = None):

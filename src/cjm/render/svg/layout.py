@@ -223,7 +223,8 @@ COMPARE_HINT = "Solid: this map; dashed: the compared map"
 
 class Layout:
     def __init__(self, resolved, options, metrics: Metrics | None = None, part: str | None = None,
-                 numbers: dict[str, str] | None = None, first_step: int = 0) -> None:
+                 numbers: dict[str, str] | None = None, first_step: int = 0,
+                 lanes: list[str] | None = None) -> None:
         self.r = resolved
         self.options = options
         self.m = metrics or Metrics(getattr(options, "embed_font", True))
@@ -231,7 +232,8 @@ class Layout:
         self.numbers = numbers if numbers is not None else pain_numbers(resolved.map)
         self.theme_name = options.theme if options.theme in THEMES else "light"
         self.c = THEMES[self.theme_name]
-        self.lanes = lanes_of(resolved, options)
+        # a part of a split map draws the whole map's lanes, so every page has the same rows
+        self.lanes = list(lanes) if lanes is not None else lanes_of(resolved, options)
         self._compare_cache: dict | None = None
         self._step_attrs: dict[int, dict[str, str]] = {}
         self.columns: list[Column] = []
