@@ -173,7 +173,7 @@ def test_broken_yaml_to_compare_with_exits_1(cjm, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--compare", "missing.yaml"], "no such file: missing.yaml"),
-    (["--compare", str(CURRENT), "-f", "md"], "svg and html maps only"),
+    (["--compare", str(CURRENT), "-f", "md"], "svg, html, png and pdf maps only"),
     (["--compare", str(CURRENT), str(CURRENT)], "exactly one map"),
     (["--compare", str(EXAMPLES / "b2b-saas.yaml"), "--persona", "bargain-hunter"], "no persona 'bargain-hunter'"),
     (["--compare", str(EXAMPLES / "project" / "shared" / "personas.yaml")], "is a catalogue, not a map"),

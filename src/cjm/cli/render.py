@@ -80,9 +80,9 @@ def command(
     if check and watch:
         raise UsageError("--check and --watch do not go together")
     if compare is not None:
-        other = [f for f in chosen or [] if f not in ("svg", "html")]
+        other = [f for f in chosen or [] if f not in ("svg", "html", "png", "pdf")]
         if other:
-            raise UsageError(f"--compare draws on the svg and html maps only, not {other[0]}")
+            raise UsageError(f"--compare draws on the svg, html, png and pdf maps only, not {other[0]}")
         chosen = chosen or ["svg", "html"]
     from cjm.render.pages import PAPERS
 

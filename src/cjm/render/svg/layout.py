@@ -969,8 +969,14 @@ class Layout:
             g.add(Line(PAD, ly, self.grid_right, ly, "cjm-lane-rule"))
             g.add(content)
             lane_groups.add(g)
-            labels.add(card(PAD, ly, LABEL_W - GAP, h, "cjm-lane-label-cell", "cjm-label-cell", label.texts, rx=0,
-                            attrs={"data-lane": key}))
+            extra = []
+            if key == "emotions":
+                # the scale's ticks and words sit in the label column: they travel with the labels
+                chart = content.children[0]
+                extra = [p for p in chart.children if isinstance(p, Text) and p.cls in ("cjm-tick", "cjm-scale-label")]
+                chart.children = [p for p in chart.children if not (isinstance(p, Text) and p in extra)]
+            labels.add(card(PAD, ly, LABEL_W - GAP, h, "cjm-lane-label-cell", "cjm-label-cell", label.texts + extra,
+                            rx=0, attrs={"data-lane": key}))
         lane_groups.add(Line(PAD, bottom, self.grid_right, bottom, "cjm-lane-rule"))
         root.add(lane_groups)
         lines = self.blueprint_lines(lanes)
