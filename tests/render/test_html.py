@@ -668,3 +668,44 @@ def test_hostile_map_executes_nothing_and_shows_every_string(chromium, tmp_path)
 
 def test_lanes_used_by_the_page_are_the_models():
     assert set(page_renderer.COLUMN_LABELS) == set(LANES)
+
+
+@pytest.mark.browser
+def test_the_map_leads_follows_dark_mode_and_keeps_its_labels_in_view(chromium, tmp_path):
+    from render_inputs import EXAMPLE_MAPS, render as render_path
+
+    path = tmp_path / "b2b.html"
+    path.write_text(render_path(next(p for p in EXAMPLE_MAPS if p.stem == "b2b-saas"), "html"), encoding="utf-8")
+    with open_page(chromium, path, width=1400, height=900) as p:
+        page = p.page
+        # the map comes first, at the page's width
+        box = page.locator(".map-frame").bounding_box()
+        assert box["y"] < 450 and box["width"] > 1300
+        # dark mode reaches the map itself
+        light = page.evaluate("getComputedStyle(document.querySelector('.map-frame .cjm-bg')).fill")
+        page.locator("#theme-toggle").click()
+        dark = page.evaluate("getComputedStyle(document.querySelector('.map-frame .cjm-bg')).fill")
+        assert light != dark and dark == "rgb(13, 17, 23)"
+        # scrolled sideways and down, the lane labels and stage headers stay in view
+        page.evaluate("const f = document.querySelector('.map-frame'); f.scrollLeft = 1500; f.scrollTop = 400;"
+                      "f.dispatchEvent(new Event('scroll'));")
+        page.wait_for_timeout(100)
+        frame = page.locator(".map-frame").bounding_box()
+        label = page.locator(".cjm-lane-labels .cjm-lane-label-cell").nth(1).bounding_box()
+        assert frame["x"] <= label["x"] <= frame["x"] + 60
+        head = page.locator(".cjm-stages .cjm-stage").nth(3).bounding_box()
+        assert frame["y"] <= head["y"] <= frame["y"] + 60
+        # a persona's filter closes the columns of the steps it hides
+        page.evaluate("const f = document.querySelector('.map-frame'); f.scrollLeft = 0; f.scrollTop = 0;"
+                      "f.dispatchEvent(new Event('scroll'));")
+        before = page.evaluate("parseFloat(document.querySelector('.map-frame svg').getAttribute('width'))")
+        page.get_by_role("radio", name="Wei Zhang").check()
+        after = page.evaluate("parseFloat(document.querySelector('.map-frame svg').getAttribute('width'))")
+        xs = page.evaluate("""() => Array.from(document.querySelectorAll('.map-frame .cjm-touchpoint'))
+            .filter(g => !g.classList.contains('is-filtered')).map(g => g.getBoundingClientRect().x)
+            .sort((a, b) => a - b)""")
+        hidden = page.evaluate("document.querySelectorAll('.map-frame .cjm-touchpoint.is-filtered').length")
+        assert hidden > 0 and after == pytest.approx(before - hidden * 212)
+        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        assert max(gaps) < 212 * 1.5, gaps  # no empty columns between the steps left
+        assert_clean(p)

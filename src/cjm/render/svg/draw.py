@@ -131,5 +131,8 @@ def part(p) -> str:
 
 
 def body(scene: Scene) -> str:
-    """The scene's parts, one top-level group per line."""
-    return "\n".join(part(child) for child in scene.root.children)
+    """The scene's root group (its id and data attributes tie the HTML page's
+    print pages and script to it), one top-level part per line."""
+    root = scene.root
+    head = f"<g{_cls(root.cls)}{_attrs(root.attrs)}>"
+    return "\n".join([head, *(part(child) for child in root.children), "</g>"])
