@@ -4,7 +4,9 @@
   would reach for), on the same maps and cjm's committed schema;
 - ``cjm render`` of an M map to SVG, HTML and Markdown in one call against
   mermaid-cli (``mmdc``) rendering a 15-step Mermaid ``journey`` to SVG (the
-  text format people use for journeys today), with Debian's chromium.
+  text format people use for journeys today), with Debian's chromium;
+- ``cjm render -f png`` (and ``-f pdf``) of the M map against mmdc writing the
+  15-step journey as PNG (and PDF).
 
     python benchmarks/run.py            # every case, full repetitions
     python benchmarks/run.py --quick    # fewer repetitions
@@ -102,6 +104,14 @@ CASES: list[Case] = [
          lambda: [tool("cjm"), "render", str(OUT / "m.yaml"), "-f", "svg,html,md", "-o", str(RENDER_OUT)],
          lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.svg")],
          0.2, reps=5),
+    Case("png-m", "PNG of an M map (120 steps) vs mmdc PNG, 15-step journey",
+         lambda: [tool("cjm"), "render", str(OUT / "m.yaml"), "-f", "png", "-o", str(RENDER_OUT)],
+         lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.png")],
+         0.5, reps=5),
+    Case("pdf-m", "PDF of an M map (A4 pages) vs mmdc PDF, 15-step journey",
+         lambda: [tool("cjm"), "render", str(OUT / "m.yaml"), "-f", "pdf", "-o", str(RENDER_OUT)],
+         lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.pdf")],
+         None, reps=3),
     Case("render-l", "render an L map in every format vs mmdc, 15-step journey",
          lambda: [tool("cjm"), "render", str(OUT / "l.yaml"), "-f", "all", "-o", str(RENDER_OUT)],
          lambda: [*mmdc(), "-i", str(HERE / "journey-15.mmd"), "-o", str(RENDER_OUT / "journey-15.svg")],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the test suite needs on a fresh Debian/Ubuntu machine, then
 # run it. Safe to run again: each step is skipped when already done.
-#   system: Graphviz (dot), Chromium (browser tests), Node.js + npm (Mermaid's parser)
+#   system: Graphviz (dot), Chromium (browser tests), Node.js + npm (Mermaid's parser),
+#           poppler-utils (pdftotext reads the PDFs back), librsvg2-bin (the PDF engine cjm prefers)
 #   python: a virtualenv in .venv with cjm and its test extras
 #   node:   tests/js/node_modules from the committed package-lock.json
 set -euo pipefail
@@ -13,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromi
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}" >&2
   SUDO=""

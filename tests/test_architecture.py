@@ -23,7 +23,7 @@ import pytest
 
 from conftest import MINIMAL_MAP, ROOT
 
-HEAVY = ("jinja2", "graphviz", "rich")
+HEAVY = ("jinja2", "graphviz", "rich", "fontTools", "resvg_py", "vl_convert", "pypdf", "PIL")
 
 
 def test_import_contract_holds():

@@ -109,7 +109,7 @@ def test_persona_view_keeps_only_that_persona(cjm, mapfile, tmp_path):
     "args, message",
     [
         (["--persona", "nobody"], "no persona 'nobody'"),
-        (["-f", "pdf"], "unknown format 'pdf'"),
+        (["-f", "pdff"], "unknown format 'pdff'"),
         (["--lanes", "actions,feelings"], "unknown lane 'feelings'"),
         (["--theme", "neon"], "unknown theme"),
         (["-f", "json,md", "-o", "-"], "one map and one --format"),

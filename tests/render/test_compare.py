@@ -51,11 +51,12 @@ def scores(data: dict) -> dict[tuple[str, str], float]:
 
 
 def pill_label(delta: float) -> str:
-    """How the map writes a change: '▲ +2', '▼ −1', '±0'."""
+    """How the map writes a change: '+2', '–1' (the en dash the bundled font
+    has for a minus; ▲ and ▼ are drawn beside it), '±0'."""
     if delta == 0:
         return "\u00b10"
     s = f"{abs(delta):g}"
-    return f"\u25b2 +{s}" if delta > 0 else f"\u25bc {MINUS}{s}"
+    return f"+{s}" if delta > 0 else f"\u2013{s}"
 
 
 def pills(root: ET.Element) -> dict[str, str]:
@@ -87,9 +88,10 @@ def test_compare_draws_both_maps(cjm):
     solid = {g.get("data-persona"): g for g in by_class(root, "cjm-curve")}
     for pid, g in before.items():
         paths = g.findall(f"{NS}path")
-        assert paths and all(p.get("stroke-dasharray") for p in paths)
+        assert paths and all(p.get("class") == "cjm-before-line" for p in paths)  # dashed by its CSS class
         assert {p.get("stroke") for p in paths} == {p.get("stroke") for p in solid[pid].findall(f"{NS}path")}
-        assert not any(p.get("stroke-dasharray") for p in solid[pid].findall(f"{NS}path"))
+        assert not any(p.get("stroke-dasharray") or "before" in p.get("class", "")
+                       for p in solid[pid].findall(f"{NS}path"))
     chart = list(by_class(root, "cjm-emotion-chart")[0])
     assert max(chart.index(g) for g in before.values()) < min(chart.index(g) for g in solid.values())
 
@@ -171,7 +173,7 @@ def test_broken_yaml_to_compare_with_exits_1(cjm, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--compare", "missing.yaml"], "no such file: missing.yaml"),
-    (["--compare", str(CURRENT), "-f", "md"], "svg and html maps only"),
+    (["--compare", str(CURRENT), "-f", "md"], "svg, html, png and pdf maps only"),
     (["--compare", str(CURRENT), str(CURRENT)], "exactly one map"),
     (["--compare", str(EXAMPLES / "b2b-saas.yaml"), "--persona", "bargain-hunter"], "no persona 'bargain-hunter'"),
     (["--compare", str(EXAMPLES / "project" / "shared" / "personas.yaml")], "is a catalogue, not a map"),
@@ -187,7 +189,8 @@ def test_usage_errors_exit_2_and_write_nothing(cjm, tmp_path, args, message):
 def test_without_compare_nothing_changes(cjm):
     proc = cjm("render", str(FUTURE), "-f", "svg", "-o", "-")
     assert proc.returncode == 0
-    assert "cjm-before" not in proc.stdout and "cjm-delta" not in proc.stdout and "Compared with" not in proc.stdout
+    assert 'class="cjm-before' not in proc.stdout and 'class="cjm-pill cjm-delta' not in proc.stdout
+    assert "Compared with" not in proc.stdout
 
 
 # --- the model and the picture, in memory ------------------------------------------

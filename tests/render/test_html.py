@@ -179,7 +179,9 @@ def test_no_external_resources_in_the_markup():
             if name in ("href", "xlink:href") and value:
                 assert value.startswith(("#", "https://", "http://", "mailto:")), value
     for style in found.styles:
-        assert "@import" not in style and "url(" not in style
+        assert "@import" not in style
+        # the only url() is the map's embedded font subset, a data: URL
+        assert re.findall(r"url\((?!data:font/woff;base64,)", style) == []
 
 
 def test_every_page_link_is_noopener_noreferrer():
@@ -477,12 +479,12 @@ def test_csp_really_blocks_what_it_does_not_list(chromium, tmp_path):
 def test_lane_toggles_hide_and_show_lanes(chromium, example_page):
     with open_page(chromium, example_page) as p:
         page = p.page
-        lane_g = page.locator('svg g[data-lane="thoughts"]')
+        lane_g = page.locator('svg g.cjm-lane[data-lane="thoughts"]')
         column = page.locator('th[data-lane="thoughts"]').first
         assert lane_g.is_visible() and column.is_visible()
         page.locator('input[data-lane-toggle="thoughts"]').click()
         assert not lane_g.is_visible() and not column.is_visible()
-        assert page.locator('svg g[data-lane="actions"]').is_visible()
+        assert page.locator('svg g.cjm-lane[data-lane="actions"]').is_visible()
         page.locator('input[data-lane-toggle="thoughts"]').click()
         assert lane_g.is_visible() and column.is_visible()
         assert_clean(p)
@@ -492,8 +494,8 @@ def test_lane_toggles_hide_and_show_lanes(chromium, example_page):
 def test_persona_filter_shows_one_persona(chromium, example_page):
     with open_page(chromium, example_page) as p:
         page = p.page
-        maya_curve = page.locator('svg [data-persona="bargain-hunter"]')
-        daniel_curve = page.locator('svg [data-persona="busy-professional"]')
+        maya_curve = page.locator('svg .cjm-curve[data-persona="bargain-hunter"]')
+        daniel_curve = page.locator('svg .cjm-curve[data-persona="busy-professional"]')
         maya_only_step = page.locator('tr[data-personas="bargain-hunter"]').first  # refer-a-friend
         daniel_card = page.locator('article[data-persona="busy-professional"]')
         assert maya_curve.is_visible() and daniel_curve.is_visible() and maya_only_step.is_visible()
@@ -625,7 +627,9 @@ def test_print_hides_the_controls(chromium, example_page):
         p.page.emulate_media(media="print")
         assert not p.page.locator(".controls").is_visible()
         assert not p.page.locator("#theme-toggle").is_visible()
-        assert p.page.locator(".map-frame svg").is_visible()
+        # the map prints as landscape pages, each with the header and the lane labels
+        assert p.page.locator(".print-page").count() >= 2
+        assert p.page.locator(".print-page").first.is_visible()
         assert p.page.evaluate("getComputedStyle(document.querySelector('tbody tr')).breakInside") == "avoid"
 
 
@@ -664,3 +668,44 @@ def test_hostile_map_executes_nothing_and_shows_every_string(chromium, tmp_path)
 
 def test_lanes_used_by_the_page_are_the_models():
     assert set(page_renderer.COLUMN_LABELS) == set(LANES)
+
+
+@pytest.mark.browser
+def test_the_map_leads_follows_dark_mode_and_keeps_its_labels_in_view(chromium, tmp_path):
+    from render_inputs import EXAMPLE_MAPS, render as render_path
+
+    path = tmp_path / "b2b.html"
+    path.write_text(render_path(next(p for p in EXAMPLE_MAPS if p.stem == "b2b-saas"), "html"), encoding="utf-8")
+    with open_page(chromium, path, width=1400, height=900) as p:
+        page = p.page
+        # the map comes first, at the page's width
+        box = page.locator(".map-frame").bounding_box()
+        assert box["y"] < 450 and box["width"] > 1300
+        # dark mode reaches the map itself
+        light = page.evaluate("getComputedStyle(document.querySelector('.map-frame .cjm-bg')).fill")
+        page.locator("#theme-toggle").click()
+        dark = page.evaluate("getComputedStyle(document.querySelector('.map-frame .cjm-bg')).fill")
+        assert light != dark and dark == "rgb(13, 17, 23)"
+        # scrolled sideways and down, the lane labels and stage headers stay in view
+        page.evaluate("const f = document.querySelector('.map-frame'); f.scrollLeft = 1500; f.scrollTop = 400;"
+                      "f.dispatchEvent(new Event('scroll'));")
+        page.wait_for_timeout(100)
+        frame = page.locator(".map-frame").bounding_box()
+        label = page.locator(".cjm-lane-labels .cjm-lane-label-cell").nth(1).bounding_box()
+        assert frame["x"] <= label["x"] <= frame["x"] + 60
+        head = page.locator(".cjm-stages .cjm-stage").nth(3).bounding_box()
+        assert frame["y"] <= head["y"] <= frame["y"] + 60
+        # a persona's filter closes the columns of the steps it hides
+        page.evaluate("const f = document.querySelector('.map-frame'); f.scrollLeft = 0; f.scrollTop = 0;"
+                      "f.dispatchEvent(new Event('scroll'));")
+        before = page.evaluate("parseFloat(document.querySelector('.map-frame svg').getAttribute('width'))")
+        page.get_by_role("radio", name="Wei Zhang").check()
+        after = page.evaluate("parseFloat(document.querySelector('.map-frame svg').getAttribute('width'))")
+        xs = page.evaluate("""() => Array.from(document.querySelectorAll('.map-frame .cjm-touchpoint'))
+            .filter(g => !g.classList.contains('is-filtered')).map(g => g.getBoundingClientRect().x)
+            .sort((a, b) => a - b)""")
+        hidden = page.evaluate("document.querySelectorAll('.map-frame .cjm-touchpoint.is-filtered').length")
+        assert hidden > 0 and after == pytest.approx(before - hidden * 212)
+        gaps = [b - a for a, b in zip(xs, xs[1:])]
+        assert max(gaps) < 212 * 1.5, gaps  # no empty columns between the steps left
+        assert_clean(p)

@@ -176,7 +176,7 @@ def test_long_journeys_leave_the_mermaid_block_out(tmp_path):
     from render_inputs import large_map_data
 
     path = tmp_path / "large.yaml"
-    path.write_text(json.dumps(large_map_data(600, 6), indent=1), encoding="utf-8")
+    path.write_text(json.dumps(large_map_data(800, 8), indent=1), encoding="utf-8")
     text = render(path, "md")
     assert "```mermaid" not in text and "maxTextSize" in text
-    assert text.count("| **Step ") == 600
+    assert text.count("| **Step ") == 800

@@ -61,9 +61,29 @@ def expected(resolved) -> list[tuple[str, str, int, str | None]]:
                 who = [(p.name, tp.emotion) for p in resolved.personas_of(tp)]
             if not who:
                 who = [(None, tp.emotion)]
-            for name, value in who:
-                rows.append((stage.name, tp.name, 3 if value is None else mermaid_score(value, low, high), name))
+            scores = [(name, 3 if value is None else mermaid_score(value, low, high)) for name, value in who]
+            if len({v for _n, v in scores}) > 1:
+                # one task per step: the personas' mean score, each persona named with its own
+                mean = Fraction(sum(v for _n, v in scores), len(scores))
+                task = tp.name + " (" + ", ".join(f"{n} {v}" for n, v in scores) + ")"
+                scores = [(n, int(mean + Fraction(1, 2))) for n, _v in scores]
+            else:
+                task = tp.name
+            for name, value in scores:
+                rows.append((stage.name, task, value, name))
     return rows
+
+
+def test_a_step_the_personas_feel_differently_about_is_one_task(tmp_path):
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "cjm: 1\ntitle: Two\npersonas:\n  - {id: a, name: Ann, goals: [x]}\n  - {id: b, name: Bob, goals: [y]}\n"
+        "stages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: pay, name: Pay, emotion: {a: -2, b: 2}}\n      - {id: go, name: Go, emotion: {a: 1, b: 1}}\n",
+        encoding="utf-8")
+    text = render(path, "mermaid")
+    tasks = [line.strip() for line in text.splitlines() if line.startswith("      ")]
+    assert tasks == ["Pay (Ann 1, Bob 5): 3: Ann, Bob", "Go: 4: Ann, Bob"]
 
 
 def understood(parsed: dict) -> list[tuple[str, str, int, str | None]]:
@@ -125,7 +145,9 @@ def test_hostile_names_reach_the_reader_unchanged(oracle):
     text, _r, parsed = oracle[0][-2]  # the hostile map's -f mermaid
     assert parsed["ok"], parsed
     tasks = {t["task"] for t in parsed["tasks"]}
-    assert set(HOSTILE) <= tasks
+    # a step its personas feel differently about carries their scores after its name
+    names = {t.rsplit(" (", 1)[0] if t.endswith(")") and t not in HOSTILE else t for t in tasks}
+    assert set(HOSTILE) <= names | tasks
     actors = {a for t in parsed["tasks"] for a in t["actors"]}
     assert actors == {'Maya, "O": #1 <b>', "title Bob | %%"}
     assert "%%" not in text and "#5" in text  # coded, not written raw

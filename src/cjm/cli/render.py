@@ -24,9 +24,9 @@ def command(
                                                 help="Maps, folders or globs, or - for stdin; none: every map of the "
                                                      "project (cjm.yaml) into its render.out folder."),
     formats: Optional[list[str]] = typer.Option(None, "--format", "-f", metavar="FORMAT",
-                                                help="svg, flow, dot, md, html, mermaid, json or all; repeatable or "
-                                                     "comma-separated [default: the project's render.formats, else "
-                                                     "svg, md, html]."),
+                                                help="svg, png, pdf, overview, flow, dot, md, html, mermaid, json or "
+                                                     "all; repeatable or comma-separated [default: the project's "
+                                                     "render.formats, else svg, md, html]."),
     out: Optional[str] = typer.Option(None, "--out", "-o", metavar="DIR",
                                       help="Output folder, or - for standard output [default: the project's "
                                            "render.out, else build/cjm]."),
@@ -45,12 +45,21 @@ def command(
     watch: bool = typer.Option(False, "--watch", help="Re-render whenever a map, catalogue, config or template "
                                                       "changes."),
     config: ConfigPath = config_option(),
+    no_embed_font: bool = typer.Option(False, "--no-embed-font",
+                                       help="Leave the font out of the SVG and HTML (smaller files; text is then "
+                                            "measured with a margin for the reader's fonts)."),
+    scale: float = typer.Option(1.0, "--scale", metavar="N", help="PNG: 1 or 2 pixels per point of the map (2 for "
+                                                                 "sharp slides) [default: 1]."),
+    paper: str = typer.Option("a4", "--paper", metavar="SIZE", help="PDF: a4, a3, letter or poster (A0), "
+                                                                  "landscape [default: a4]."),
+    split: Optional[str] = typer.Option(None, "--split", metavar="stage|N",
+                                        help="svg, png: one poster per stage, or per N steps (NAME.part1.svg…)."),
     compare: Optional[Path] = typer.Option(None, "--compare", metavar="OTHER",
                                            help="Draw OTHER's emotion curves (dashed) and the change at each "
                                                 "touchpoint on the map; svg and html only [default formats: svg, "
                                                 "html]."),
 ) -> None:
-    """Render maps to SVG, Markdown, HTML, Mermaid, Graphviz flow diagrams or JSON.
+    """Render maps to SVG, PNG, PDF, Markdown, HTML, Mermaid, Graphviz flow diagrams or JSON.
 
     \b
     Examples:
@@ -58,6 +67,8 @@ def command(
       cjm render shop.yaml -o build                svg, md and html
       cjm render shop.yaml -f svg,flow -o docs     -f is repeatable or comma-separated
       cjm render shop.yaml -f mermaid -o -         one format of one map to standard output
+      cjm render shop.yaml -f png --scale 2        a sharp PNG for slides
+      cjm render shop.yaml -f pdf --paper a3       landscape A3 pages, split by stage
       cjm render shop.yaml --persona sam --lanes actions,emotions,pain_points
       cjm render --check                           exit 1 when committed outputs are stale
     """
@@ -69,12 +80,23 @@ def command(
     if check and watch:
         raise UsageError("--check and --watch do not go together")
     if compare is not None:
-        other = [f for f in chosen or [] if f not in ("svg", "html")]
+        other = [f for f in chosen or [] if f not in ("svg", "html", "png", "pdf")]
         if other:
-            raise UsageError(f"--compare draws on the svg and html maps only, not {other[0]}")
+            raise UsageError(f"--compare draws on the svg, html, png and pdf maps only, not {other[0]}")
         chosen = chosen or ["svg", "html"]
+    from cjm.render.pages import PAPERS
+
+    if paper not in PAPERS:
+        from cjm.pipeline.choices import problem
+
+        raise UsageError(*problem("paper size", paper, PAPERS))
+    if scale not in (1, 2) and not (0.25 <= scale <= 4):
+        raise UsageError(f"--scale {scale:g}: give a number from 0.25 to 4 (1 or 2 for slides)")
+    if split is not None and split != "stage" and not (split.isdigit() and int(split) >= 1):
+        raise UsageError(f"--split {split!r}: give 'stage' or a number of steps per poster", "--split stage")
     request = RenderRequest(list(paths or []), chosen, out, persona, cli_lanes(lanes), cli_theme(theme),
-                            template_dir, check, config, compare)
+                            template_dir, check, config, compare, embed_font=not no_embed_font, scale=scale,
+                            paper=paper, split=split)
     if watch:
         raise typer.Exit(_watch(request))
     code, _watched = render_once(request)
@@ -98,7 +120,14 @@ def render_once(request) -> tuple[int, list[Path]]:
     failed = ExitCode.FINDINGS if result.failed else ExitCode.OK
     if result.to_stdout:
         for o in result.outputs:
-            out.out(o.content)
+            if isinstance(o.content, bytes):
+                import sys
+
+                sys.stdout.flush()
+                sys.stdout.buffer.write(o.content)
+                sys.stdout.buffer.flush()
+            else:
+                out.out(o.content)
         return failed, result.watched
     write_outputs(result, request.check)
     if request.check:

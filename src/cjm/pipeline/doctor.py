@@ -3,7 +3,9 @@
 Prints the versions of cjm, Python and the libraries it uses, whether
 ruamel.yaml's C parser is there (required: the loader is built on it), whether
 Graphviz ``dot`` (for ``-f flow``) and Chromium (for cjm's own browser
-tests) are found, and the project configuration in use.
+tests) are found, the bundled font, what draws ``-f png`` (resvg-py) and
+``-f pdf`` (rsvg-convert, else vl-convert-python), and the project
+configuration in use.
 
 Exit codes: 0 all required parts are present (optional ones may be missing:
 they are reported as warnings); 2 the cjm.yaml in use is broken; 3 something
@@ -22,8 +24,10 @@ from typing import Optional
 
 from cjm.diagnostics.exits import ExitCode
 
-LIBRARIES = ("typer", "rich", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "jinja2", "graphviz")
-OPTIONAL_LIBRARIES = ("graphviz",)  # only `cjm render -f flow` needs it
+LIBRARIES = ("typer", "rich", "pydantic", "ruamel.yaml", "ruamel.yaml.clib", "jinja2", "graphviz", "fonttools",
+             "resvg-py", "vl-convert-python", "pypdf")
+# only some formats need them: -f flow (graphviz), -f png (resvg-py), -f pdf without rsvg-convert (vl-convert, pypdf)
+OPTIONAL_LIBRARIES = ("graphviz", "resvg-py", "vl-convert-python", "pypdf")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 
@@ -87,6 +91,12 @@ def collect(config: Optional[Path] = None) -> tuple[list[dict], int]:
     checks.append({"name": "graphviz dot", "status": "ok" if dot else "warning",
                    "detail": f"{_tool_version(dot, ['-V'])} ({dot})" if dot else
                    "not found: `cjm render -f flow` needs it (apt install graphviz / brew install graphviz)"})
+    checks.append(_font_check())
+    png = _version_of("resvg-py")
+    checks.append({"name": "png", "status": "ok" if png else "warning",
+                   "detail": f"resvg-py {png}: `cjm render -f png` draws without a browser" if png else
+                   "resvg-py not installed: `cjm render -f png` needs it (pip install resvg-py)"})
+    checks.append(_pdf_check())
     chromium = _find_chromium()
     checks.append({"name": "chromium", "status": "ok" if chromium else "warning",
                    "detail": f"{_tool_version(chromium, ['--version'])} ({chromium})" if chromium else
@@ -97,6 +107,34 @@ def collect(config: Optional[Path] = None) -> tuple[list[dict], int]:
     if checks[-1]["status"] == "error" and code == ExitCode.OK:
         code = ExitCode.USAGE
     return checks, code
+
+
+def _font_check() -> dict:
+    """The bundled font (Noto Sans, with its licence) that every picture is measured and drawn with."""
+    from cjm.render import fonts
+
+    missing = [p for p in [*fonts.font_files(), str(fonts.font_dir() / fonts.LICENCE)] if not Path(p).is_file()]
+    if missing:
+        return {"name": "font", "status": "missing", "detail": f"bundled font files missing: {', '.join(missing)}"}
+    return {"name": "font", "status": "ok",
+            "detail": f"{fonts.FAMILY} (regular, bold, italic; SIL OFL 1.1) in {fonts.font_dir()}"}
+
+
+def _pdf_check() -> dict:
+    """Which engine `-f pdf` uses here (cjm.render.pdf.engine)."""
+    rsvg = shutil.which("rsvg-convert")
+    vl = _version_of("vl-convert-python")
+    forced = os.environ.get("CJM_PDF_ENGINE", "").strip().lower()
+    if (rsvg and forced != "vl-convert") or (forced == "rsvg" and rsvg):
+        return {"name": "pdf", "status": "ok",
+                "detail": f"{_tool_version(rsvg, ['--version'])} ({rsvg}): reproducible PDFs"}
+    if vl:
+        return {"name": "pdf", "status": "ok" if not forced or forced == "vl-convert" else "warning",
+                "detail": f"vl-convert-python {vl} (install librsvg2-bin for faster PDFs with the same bytes "
+                          "on every run)"}
+    return {"name": "pdf", "status": "warning",
+            "detail": "no PDF engine: `cjm render -f pdf` needs rsvg-convert (apt install librsvg2-bin) or "
+                      "pip install vl-convert-python"}
 
 
 def _config_check(config: Optional[Path]) -> dict:

@@ -33,6 +33,10 @@ class RenderRequest:
     config: Path | None = None
     compare: Path | None = None  # another map whose emotion curves are drawn on this one
     on_progress: Callable[[int, int], None] | None = None
+    embed_font: bool = True  # --no-embed-font: False
+    scale: float = 1.0  # --scale (png)
+    paper: str = "a4"  # --paper (pdf)
+    split: str | None = None  # --split stage|N (svg, png)
 
 
 @dataclass
@@ -40,7 +44,7 @@ class Output:
     source: str
     fmt: str
     path: Path | None  # None: stdout
-    content: str
+    content: str | bytes  # bytes for png and pdf
     changed: bool = False  # written (or, with --check, stale)
     root: Path | None = None  # the output folder it belongs to
 
@@ -111,7 +115,7 @@ class _Checker:
 
 def render_maps(request: RenderRequest) -> RenderResult:
     from cjm.model.resolve import resolve
-    from cjm.render import RENDERERS, RenderOptions, Shared, render
+    from cjm.render import RENDERERS, Piece, RenderOptions, Shared, render
 
     if request.inputs == [STDIN] and request.out is None:
         request = replace(request, out="-")  # a map from stdin has no name to give its files
@@ -168,7 +172,8 @@ def render_maps(request: RenderRequest) -> RenderResult:
             view = replace(view, compare=_compare_view(other, persona))
         options = RenderOptions(theme=request.theme or config.theme, lanes=lanes,
                                 template_dir=Path(template_dir).resolve() if template_dir else None,
-                                persona=persona)
+                                persona=persona, embed_font=request.embed_font, scale=request.scale,
+                                paper=request.paper, split=request.split)
         stem = _stem(source.path)
         if persona:
             stem += f".{persona}"
@@ -177,16 +182,22 @@ def render_maps(request: RenderRequest) -> RenderResult:
         shared = Shared()
         out_dir = _out_dir(request, source) if request.out != "-" else None
         for fmt in formats:
-            content = render(fmt, view, options, shared)
+            rendered = render(fmt, view, options, shared)
+            # a format may write several files (posters of a split map): (suffix, content) pieces
+            pieces = rendered if isinstance(rendered, list) else [Piece("", rendered)]
             if out_dir is None:
-                result.outputs.append(Output(source.path, fmt, None, content, True))
+                if len(pieces) > 1:
+                    raise UsageError(f"--split writes {len(pieces)} files, and -o - writes one",
+                                     "give an output folder with -o")
+                result.outputs.append(Output(source.path, fmt, None, pieces[0].content, True))
                 continue
-            path = out_dir / (stem + RENDERERS[fmt].extension)
-            if path in names and names[path] != source.path:
-                raise UsageError(f"{names[path]} and {source.path} would both render to {display_path(path)}",
-                                 "render them into different folders")
-            names[path] = source.path
-            result.outputs.append(Output(source.path, fmt, path, content, root=out_dir))
+            for piece in pieces:
+                path = out_dir / (stem + piece.suffix + RENDERERS[fmt].extension)
+                if path in names and names[path] != source.path:
+                    raise UsageError(f"{names[path]} and {source.path} would both render to {display_path(path)}",
+                                     "render them into different folders")
+                names[path] = source.path
+                result.outputs.append(Output(source.path, fmt, path, piece.content, root=out_dir))
         if request.on_progress:
             request.on_progress(done, len(plan))
     return result
@@ -244,7 +255,8 @@ def write_outputs(result: RenderResult, check: bool) -> None:
     if check:
         for output in result.outputs:
             if output.path is not None:
-                output.changed = not same_bytes(output.path, output.content.encode("utf-8"))
+                data = output.content if isinstance(output.content, bytes) else output.content.encode("utf-8")
+                output.changed = not same_bytes(output.path, data)
         return
     by_root: dict[Path | None, OutputSet] = {}
     try:

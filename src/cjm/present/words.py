@@ -65,3 +65,21 @@ def addressed_by(m: Any) -> dict[str, list[str]]:
     from cjm.model.walk import addressed
 
     return {pid: [item.title for item in items] for pid, items in addressed(m).items()}
+
+
+def pain_numbers(m: Any) -> dict[str, str]:
+    """Pain point id -> its number on the map (``P1``, ``P2``… in map order).
+    The SVG map badges pain points with it and shows it on the opportunities
+    and actions that address them; the HTML tables use the same numbers."""
+    from cjm.model.walk import pain_points
+
+    out: dict[str, str] = {}
+    for _path, _tp, pain in pain_points(m):
+        out.setdefault(pain.id, f"P{len(out) + 1}")
+    return out
+
+
+def short_name(name: str) -> str:
+    """A persona's name as a chip shows it: up to the first comma or space."""
+    head = name.strip().split(",")[0].strip()
+    return head.split()[0] if head.split() else head

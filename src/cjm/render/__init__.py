@@ -25,6 +25,19 @@ class RenderOptions:
     lanes: tuple[str, ...] | None = None  # None: every lane with content
     template_dir: Path | None = None
     persona: str | None = None  # already applied to the map by the pipeline; shown in titles
+    embed_font: bool = True  # a subset of the bundled font inside the SVG and HTML (--no-embed-font: not)
+    scale: float = 1.0  # PNG: 1 or 2 pixels per px of the map
+    paper: str = "a4"  # PDF: a4, a3, letter or poster, landscape
+    split: str | None = None  # svg, png: "stage" or a number of steps per poster; None: one picture
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One file of a format that writes several (posters of a split map):
+    ``suffix`` goes before the format's extension (``.part2``)."""
+
+    suffix: str
+    content: str | bytes
 
 
 @dataclass
@@ -33,6 +46,7 @@ class Shared:
     inlined by the HTML page. It lives as long as one map's rendering."""
 
     svg: dict[RenderOptions, str] = field(default_factory=dict)
+    scenes: dict[RenderOptions, Any] = field(default_factory=dict)  # the laid-out map, for svg, png and html
 
 
 def _svg() -> ModuleType:
@@ -71,6 +85,24 @@ def _json() -> ModuleType:
     return json
 
 
+def _png() -> ModuleType:
+    from cjm.render import png
+
+    return png
+
+
+def _pdf() -> ModuleType:
+    from cjm.render import pdf
+
+    return pdf
+
+
+def _overview() -> ModuleType:
+    from cjm.render import overview
+
+    return overview
+
+
 @dataclass(frozen=True)
 class Format:
     name: str
@@ -78,6 +110,8 @@ class Format:
     extension: str
     description: str
     function: str = "render"  # the module's function that renders this format
+    binary: bool = False  # the renderer returns bytes
+    needs: str = ""  # a program outside Python it needs, if any
     in_all: bool = True  # part of `-f all`
 
 
@@ -85,7 +119,13 @@ RENDERERS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("svg", _svg, ".svg", "the journey map drawn as an SVG picture"),
-        Format("flow", _flow, ".flow.svg", "a flow diagram of the touchpoints, through Graphviz"),
+        Format("png", _png, ".png", "the journey map as a PNG picture (1x or 2x, for slides), drawn by resvg",
+               binary=True),
+        Format("pdf", _pdf, ".pdf", "the journey map on landscape pages (A4, A3, Letter, poster), split by stage",
+               binary=True),
+        Format("overview", _overview, ".overview.svg", "the map at a glance: stages, step counts, emotion curves "
+                                                       "and the worst pain points on one screen"),
+        Format("flow", _flow, ".flow.svg", "a flow diagram of the touchpoints, through Graphviz", needs="dot"),
         Format("dot", _flow, ".dot", "the flow diagram's Graphviz source", function="to_dot", in_all=False),
         Format("md", _markdown, ".md", "Markdown for GitHub/GitLab, with a Mermaid journey"),
         Format("html", _html, ".html", "one self-contained interactive HTML page"),
@@ -106,7 +146,8 @@ def theme_names() -> tuple[str, ...]:
     return tuple(THEMES)
 
 
-def render(fmt: str, resolved: Any, options: RenderOptions, shared: Shared | None = None) -> str:
+def render(fmt: str, resolved: Any, options: RenderOptions,
+           shared: Shared | None = None) -> str | bytes | list[Piece]:
     entry = RENDERERS[fmt]
     function = getattr(entry.load(), entry.function)
     try:

@@ -87,7 +87,7 @@ def _map_svg(resolved, options, shared) -> str:
     """The SVG map, as an element to inline (no XML declaration or doctype)."""
     from cjm.render import svg
 
-    return _XML_PROLOGUE.sub("", svg.render(resolved, options, shared)).strip()
+    return _XML_PROLOGUE.sub("", svg.whole(resolved, options, shared)).strip()
 
 
 def _svg_style_texts(svg: str) -> list[str]:
@@ -332,11 +332,15 @@ class _View:
 
 
 def render(resolved, options, shared=None) -> str:
+    if shared is None:
+        from cjm.render import Shared
+
+        shared = Shared()
     svg = _map_svg(resolved, options, shared)
     if _SCRIPT_IN_SVG.search(svg):
         raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")
     styles = [_asset(name, options.template_dir) for name in STYLE_ASSETS]
-    styles = [s for s in styles if s.strip()]
+    styles = [s for s in styles if s.strip()] + [_map_themes_css()]
     script = _asset(SCRIPT_ASSET, options.template_dir)
     style_hashes = [sha256_source(s) for s in styles + _svg_style_texts(svg)]
     csp = "; ".join([
@@ -344,6 +348,7 @@ def render(resolved, options, shared=None) -> str:
         "script-src " + sha256_source(script),
         "style-src " + " ".join(dict.fromkeys(style_hashes)) if style_hashes else "style-src 'none'",
         "img-src data:",
+        "font-src data:",  # the font subset embedded in the map
         "base-uri 'none'",
         "form-action 'none'",
     ])
@@ -353,19 +358,64 @@ def render(resolved, options, shared=None) -> str:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _page(resolved, options, csp, styles, script, svg)
+        return _page(resolved, options, csp, styles, script, svg, shared)
     finally:
         if collecting:
             gc.enable()
 
 
-def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str) -> str:
+def print_pages(sc) -> list[dict[str, float]]:
+    """The map cut into landscape pages for printing: each page shows the
+    header, the lane labels and the stages that fit (a stage wider than a page
+    gets pages of its own), as views of the one map in the page (``<use>``)."""
+    from cjm.render.pages import MIN_SCALE
+    from cjm.render.svg.layout import COL_W, LABEL_W, PAD
+
+    stages = [g.box for g in sc.groups("cjm-stage") if g.box is not None]
+    if not stages:
+        return []
+    top = stages[0].y
+    left = PAD + LABEL_W
+    room = max(COL_W, 1047 / MIN_SCALE - left - PAD)  # A4 landscape inside 10 mm margins, 96 px/in
+    pages: list[tuple[float, float]] = []
+    for box in stages:
+        x0, x1 = box.x - 4, box.x + box.w + 4
+        if pages and x1 - pages[-1][0] <= room:
+            pages[-1] = (pages[-1][0], x1)
+            continue
+        while x1 - x0 > room:
+            cut = x0 + (room // COL_W) * COL_W
+            pages.append((x0, cut))
+            x0 = cut
+        pages.append((x0, x1))
+    out = []
+    for x0, x1 in pages:
+        width = left + (x1 - x0) + PAD
+        out.append({"w": width, "h": sc.height, "top": top, "left": left, "x0": x0, "sw": x1 - x0,
+                    "body_h": sc.height - top, "head_w": min(width, sc.width)})
+    return out
+
+
+def _map_themes_css() -> str:
+    """The map's colours for the page's dark mode (the toggle and the OS
+    setting), and light again when the map was drawn dark: the SVG's own
+    style holds one theme, these rules (more specific) switch it."""
+    from cjm.render.svg.style import css
+
+    dark = css("dark", ':root[data-theme="dark"] .map-frame ')
+    light = css("light", ':root[data-theme="light"] .map-frame ')
+    os_dark = css("dark", ':root:not([data-theme="light"]) .map-frame ')
+    return f"{dark}\n{light}\n@media (prefers-color-scheme: dark) {{\n{os_dark}\n}}\n"
+
+
+def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str, shared=None) -> str:
     from markupsafe import Markup
 
     from cjm.render.templating import render_template
 
     view = _View(resolved, options)
     m = resolved.map
+    svg_scene = shared.scenes.get(options) if shared is not None else None
     return render_template(
         PAGE,
         options.template_dir,
@@ -391,4 +441,5 @@ def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str)
         opportunity_rows=view.opportunity_rows(),
         action_rows=view.action_rows(),
         persona_filter=len(resolved.personas) > 1,
+        print_pages=print_pages(svg_scene) if svg_scene is not None else [],
     )

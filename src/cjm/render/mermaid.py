@@ -66,8 +66,9 @@ def journey_view(resolved):
 
 
 def resolved_block(resolved) -> str:
-    """The Mermaid ``journey`` text of a resolved map (no Markdown fence)."""
-    return journey_block(journey_view(resolved), {p.id: p.name for p in resolved.personas})
+    """The Mermaid ``journey`` text of a resolved map (no Markdown fence): one
+    task per step, as the map has them (``journey_block(one_per_step=True)``)."""
+    return journey_block(journey_view(resolved), {p.id: p.name for p in resolved.personas}, one_per_step=True)
 
 
 def render(resolved, options, shared=None) -> str:
@@ -107,12 +108,21 @@ def persona_labels(model, persona_names: Mapping[str, str] | None = None) -> dic
             for pid, name in ordered.items()}
 
 
-def journey_block(model, persona_names: Mapping[str, str] | None = None, indent: str = "    ") -> str:
+def journey_block(model, persona_names: Mapping[str, str] | None = None, indent: str = "    ",
+                  one_per_step: bool = False) -> str:
     """The Mermaid ``journey`` diagram of a map (a ``JourneyMap``), ending in a
     newline, without a Markdown fence. Deterministic: same map, same text.
 
     ``persona_names`` maps persona ids to display names for personas the map
-    only names by id (catalogue personas)."""
+    only names by id (catalogue personas).
+
+    ``one_per_step`` (what ``cjm render`` draws): a step whose personas score
+    differently is still one task, so GitHub's chart shows one step, not two
+    with the same name: its score is the personas' mean (halves up), its
+    actors are all of them, and its name ends with each persona's own score
+    ("Checkout (Maya Okafor 1, Daniel Weber 4)"). Without it (``cjm export
+    mermaid``) such a step is one task line per distinct score, which
+    ``cjm import mermaid`` reads back to the same scores."""
     if len(indent.strip(" ")) or len(indent) < 4:
         raise ValueError("indent must be at least four spaces (keeps Markdown fences closed)")
     labels = persona_labels(model, persona_names)
@@ -126,10 +136,27 @@ def journey_block(model, persona_names: Mapping[str, str] | None = None, indent:
         lines.append(f"{indent}section {escape_task(stage.name)}")
         for tp in stage.touchpoints:
             name = escape_task(tp.name)
-            for score, actors in _task_scores(tp, labels, order, low, high):
+            tasks = _task_scores(tp, labels, order, low, high)
+            if one_per_step and len(tasks) > 1:
+                tasks, name = _one_task(tp, tasks, labels, order, low, high)
+            for score, actors in tasks:
                 actor_text = ", ".join(escape_actor(labels.get(a, a)) for a in actors)
                 lines.append(f"{indent}  {name}: {score}" + (f": {actor_text}" if actor_text else ""))
     return "\n".join(lines) + "\n"
+
+
+def one_task_name(name: str, scores: list[tuple[str, int]]) -> str:
+    """A step's name with each persona's own score, for a step they feel differently about."""
+    return f"{name} (" + ", ".join(f"{who} {score}" for who, score in scores) + ")"
+
+
+def _one_task(tp, tasks, labels, order, low, high) -> tuple[list[tuple[int, list[str]]], str]:
+    scored = sorted(((pid, to_five(v, low, high)) for pid, v in tp.emotion.items()),
+                    key=lambda ps: (order.get(ps[0], len(order)), ps[0]))
+    mean = sum(v for _p, v in scored) / len(scored)
+    score = max(1, min(5, int(mean + 0.5)))
+    name = escape_task(one_task_name(tp.name, [(labels.get(p, p), v) for p, v in scored]))
+    return [(score, [p for p, _v in scored])], name
 
 
 def _task_scores(tp, labels, order, low, high) -> list[tuple[int, list[str]]]:

@@ -3,31 +3,31 @@
 Stages are columns across the top, each touchpoint a sub-column of its stage,
 and lanes are rows with a label column on the left: actions, touchpoints,
 thoughts, the emotion curve (one line per persona), pain points,
-opportunities, KPIs and, for service blueprints, the frontstage, backstage,
-support and policy lanes with the lines of interaction and visibility.
+opportunities (with the actions that address the step's pain points), KPIs
+and, for service blueprints, the frontstage, backstage, support and policy
+lanes with the lines of interaction and visibility.
 
-This module does the geometry: it wraps text (estimating glyph widths for the
-font stack, because an SVG cannot wrap by itself), sizes every row to its
-tallest cell and the canvas to the content, and hands plain values to the
-``svg/map.svg.j2`` template, which writes the markup with autoescaping on. Map
-text therefore reaches the output only through the template's escaping, and
-links only through ``safe_url``. Numbers are formatted to one decimal, and
-nothing depends on time or randomness: the same map gives the same bytes.
+This module does the geometry only: it measures and wraps text with the
+bundled font's metrics (``metrics.Metrics``), sizes every row to its tallest
+cell and the canvas to the content, and returns a ``scene.Scene`` of plain
+objects. ``draw`` turns the scene into markup; nothing here writes markup or
+escapes. Nothing depends on time, randomness or state outside the layout:
+the same map gives the same scene.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-from markupsafe import Markup, escape
 
 from cjm.model.resolve import BLUEPRINT_LANES, LANES
 from cjm.present.escape import safe_url
+from cjm.present.escape import xml_text as clean
 from cjm.present.numbers import number, signed as signed_number
-from cjm.present.words import EVERYONE, SEVERITY_ORDER, expectation, kpi_status, kpi_value, map_type, market
-from cjm.render.svg.metrics import FONT_STACK, clean, text_width, wrap
-from cjm.render.themes import STAGE_ACCENTS, THEMES, _mix
+from cjm.present.words import (EVERYONE, SEVERITY_ORDER, expectation, kpi_status, kpi_value, map_type, market,
+                               pain_numbers, short_name, status)
+from cjm.render.svg.metrics import Metrics
+from cjm.render.svg.scene import Circle, Group, Line, Path, Rect, Scene, Text
+from cjm.render.themes import STAGE_ACCENTS, THEMES
 
 TEMPLATE = "svg/map.svg.j2"
 
@@ -42,16 +42,8 @@ TEXT_W = CARD_W - 2 * CARD_PAD
 MIN_WIDTH = 1040
 LANE_MIN_H = 56
 EMO_PLOT_H = 168
-
-@lru_cache(maxsize=1 << 16)  # coordinates repeat across columns; a large map formats ~300k of them
-def _f(v: float) -> str:
-    """Fixed one-decimal formatting, without a useless '.0'."""
-    s = f"{v:.1f}"
-    if s[-2:] == ".0":
-        s = s[:-2]
-        if s == "-0":
-            return "0"
-    return s
+POINT_R = 4.5
+DODGE = 2 * POINT_R + 1  # how far apart points that coincide are drawn
 
 
 def _signed(v: float, signed: bool) -> str:
@@ -59,134 +51,73 @@ def _signed(v: float, signed: bool) -> str:
     return signed_number(v) if signed else number(v)
 
 
-# --- the scene handed to the template ----------------------------------------
-@dataclass
-class Text:
-    """Lines of text; ``lines`` holds (y, line) pairs, already laid out."""
-
-    x: str
-    lines: list[tuple[str, str]]
-    cls: str
-    anchor: str = "start"
-
-
-@dataclass
-class Card:
-    """A rounded box (or speech bubble) holding text."""
-
-    x: str
-    y: str
-    w: str
-    h: str
-    cls: str
-    texts: list[Text] = field(default_factory=list)
-    title: str | None = None  # the full text, when a line had to be cut
-    path: str | None = None  # a bubble outline instead of a rectangle
-    marks: list[dict] = field(default_factory=list)  # small circles: channel mode, KPI status
-    links: list[tuple[str | None, Text]] = field(default_factory=list)  # (safe href or None, text)
-    tags: list[dict] = field(default_factory=list)  # small pills: severity, expectation
-    attrs: str = ""  # data-touchpoint / data-personas, already escaped (``_Layout.step_attrs``)
-
-
-@dataclass
-class Block:
-    """Text being laid out inside a card: lines accumulate from ``y``."""
-
-    x: float
-    width: float
-    y: float
-    texts: list[Text] = field(default_factory=list)
-    cut: bool = False
-
-    def add(self, text: object, size: float, cls: str, line_h: float, bold: bool = False,
-            max_lines: int = 10, indent: float = 0.0, gap: float = 0.0) -> Text | None:
-        lines, cut = wrap(text, self.width - indent, size, bold, max_lines)
-        if not lines:
-            return None
-        self.cut |= cut
-        self.y += gap
-        placed = []
-        for line in lines:
-            placed.append((_f(self.y + size * 0.92), line))
-            self.y += line_h
-        t = Text(_f(self.x + indent), placed, cls)
-        self.texts.append(t)
-        return t
-
-
-def _card(x: float, y: float, w: float, h: float, cls: str, block: Block | None = None, full: str | None = None,
-          **kw) -> Card:
-    card = Card(_f(x), _f(y), _f(w), _f(h), cls, **kw)
-    if block is not None:
-        card.texts = block.texts
-        if block.cut and full:
-            card.title = full
-    return card
+def _drawn(label: str) -> str:
+    """A number cjm writes, as drawn: Noto Sans has no U+2212 minus sign, so
+    the picture uses the en dash typesetters use for it (tooltips and the
+    description keep U+2212)."""
+    return label.replace("\u2212", "\u2013")
 
 
 def _join(*parts: object) -> str:
     return "\n".join(clean(p) for p in parts if p)
 
 
-# --- markup for the many small parts ------------------------------------------
-# Cards and text blocks repeat thousands of times on a large map; writing them
-# here with markupsafe.escape is ~10x faster than a sandboxed template macro
-# per card. Every value that can come from the map goes through escape(); the
-# template receives the result as Markup and adds the document around it.
-def _text_svg(t: Text) -> str:
-    x = t.x  # coordinates are numbers formatted by _f, never map text
-    anchor = f' text-anchor="{escape(t.anchor)}"' if t.anchor != "start" else ""
-    spans = "".join(f'<tspan x="{x}" y="{y}">{escape(line)}</tspan>' for y, line in t.lines)
-    return f'<text class="{escape(t.cls)}" x="{x}"{anchor}>{spans}</text>'
+@dataclass
+class Block:
+    """Text being laid out in a box: lines accumulate downwards from ``y``."""
+
+    metrics: Metrics
+    x: float
+    width: float
+    y: float
+    texts: list[Text] = field(default_factory=list)
+    cut: bool = False
+
+    def add(self, text: object, size: float, cls: str, line_h: float, bold: bool = False, italic: bool = False,
+            max_lines: int = 10, indent: float = 0.0, gap: float = 0.0, spacing: float = 0.0) -> Text | None:
+        m = self.metrics
+        lines, cut = m.wrap(text, self.width - indent, size, bold, max_lines, italic, spacing)
+        if not lines:
+            return None
+        self.cut |= cut
+        self.y += gap
+        ys = []
+        for _line in lines:
+            ys.append(self.y + size * 0.92)
+            self.y += line_h
+        widths = [m.width(line, size, bold, italic, spacing) for line in lines]
+        t = Text(self.x + indent, ys, lines, cls, size, bold, italic, widths=widths, spacing=spacing)
+        self.texts.append(t)
+        return t
 
 
-def _texts_svg(texts: list[Text]) -> Markup:
-    return Markup("".join(_text_svg(t) for t in texts))
+def card(x: float, y: float, w: float, h: float, cls: str, shape: str, parts: list, title: str | None = None,
+         attrs: dict[str, str] | None = None, rx: float = 8, path: Path | None = None) -> Group:
+    """A card: a box (a rounded rectangle, or ``path``) and what it holds."""
+    box = Rect(x, y, w, h, shape, rx=rx)
+    outline = path if path is not None else box
+    return Group(cls, [outline, *parts], attrs=dict(attrs or {}), title=title, box=box)
 
 
-def _card_svg(cd: Card) -> str:
-    out = [f'<g class="{escape(cd.cls)}"{cd.attrs}>']
-    if cd.title:
-        out.append(f"<title>{escape(cd.title)}</title>")
-    if cd.path:
-        out.append(f'<path class="cjm-shape" d="{escape(cd.path)}"/>')
-    else:
-        out.append(f'<rect class="cjm-shape" x="{cd.x}" y="{cd.y}" width="{cd.w}" height="{cd.h}" rx="8"/>')
-    for m in cd.marks:
-        out.append(f'<circle class="{escape(m["cls"])}" cx="{m["cx"]}" cy="{m["cy"]}" r="{m["r"]}"/>')
-        if m["label"]:
-            out.append(f'<text class="cjm-step-label" x="{m["cx"]}" y="{m["cy"]}" dy="3.6" '
-                       f'text-anchor="middle">{escape(m["label"])}</text>')
-    for tag in cd.tags:
-        out.append(f'<rect class="{escape(tag["cls"])}" x="{tag["x"]}" y="{tag["y"]}" width="{tag["w"]}" '
-                   f'height="{tag["h"]}" rx="7.5"/><text class="cjm-tag-label" x="{tag["tx"]}" '
-                   f'y="{tag["ty"]}">{escape(tag["label"])}</text>')
-    out.extend(_text_svg(t) for t in cd.texts)
-    for href, t in cd.links:
-        if href:
-            out.append(f'<a href="{escape(href)}" rel="noopener noreferrer">{_text_svg(t)}</a>')
-        else:
-            out.append(_text_svg(t))
-    out.append("</g>")
-    return "".join(out)
-
-
-def _feeling_svg(f: dict) -> str:
-    if f["pill"]:
-        return (f'<g class="{escape(f["cls"])}"{f["attrs"]}><rect x="{f["px"]}" y="{f["py"]}" width="{f["pw"]}" height="15" '
-                f'rx="7.5"/><text x="{f["x"]}" y="{f["y"]}" text-anchor="middle">{escape(f["label"])}</text></g>')
-    return (f'<text class="{escape(f["cls"])}"{f["attrs"]} x="{f["x"]}" y="{f["y"]}" '
-            f'text-anchor="middle">{escape(f["label"])}</text>')
-
-
-def _cards_svg(cards: list[Card]) -> Markup:
-    return Markup("\n".join(_card_svg(cd) for cd in cards))
+def pill(metrics: Metrics, x: float, y: float, label: str, size: float, cls: str, text_cls: str,
+         bold: bool = True, pad: float = 6, h: float = 15, spacing: float = 0.0, centre: bool = False,
+         max_w: float | None = None) -> Group:
+    """A small rounded label sized to its text (``x`` is its left edge, or its
+    centre with ``centre``); cut with an ellipsis to ``max_w``."""
+    if max_w is not None and metrics.width(label, size, bold, spacing=spacing) + 2 * pad > max_w:
+        label = metrics.ellipsize(label, max_w - 2 * pad - spacing * size * 2, size, bold)
+    w = metrics.width(label, size, bold, spacing=spacing) + 2 * pad
+    if centre:
+        x -= w / 2
+    text = Text(x + pad, [y + h / 2 + size * 0.36], [label], text_cls, size, bold, widths=[w - 2 * pad],
+                spacing=spacing)
+    return card(x, y, w, h, "cjm-pill", cls, [text], rx=h / 2)
 
 
 # --- layout --------------------------------------------------------------------
 @dataclass
 class Column:
-    index: int  # 0-based step number across the map
+    index: int  # 0-based step number across the map (-1: an empty stage's placeholder)
     stage: int
     tp: object | None  # None for the placeholder column of an empty stage
     x: float  # left edge
@@ -196,7 +127,7 @@ class Column:
         return self.x + COL_W / 2
 
 
-def _lanes(resolved, options) -> list[str]:
+def lanes_of(resolved, options) -> list[str]:
     lanes = resolved.lanes_with_content()
     if resolved.compare is not None and "emotions" not in lanes and any(
             v is not None for _pid, values in resolved.compare_series() for v in values):
@@ -207,7 +138,7 @@ def _lanes(resolved, options) -> list[str]:
     return lanes
 
 
-def _scale_ticks(lo: int, hi: int) -> list[int]:
+def scale_ticks(lo: int, hi: int) -> list[int]:
     span = hi - lo
     if span <= 0:
         return [lo]
@@ -218,13 +149,14 @@ def _scale_ticks(lo: int, hi: int) -> list[int]:
     return ticks
 
 
-def _monotone_path(points: list[tuple[float, float]]) -> str:
-    """A smooth curve through the points that never overshoots them
-    (monotone cubic interpolation, as d3's curveMonotoneX), so the line stays
-    inside the scale and a high or low is never exaggerated."""
-    if len(points) == 1:
-        return f"M{_f(points[0][0])},{_f(points[0][1])}"
+def monotone_segments(points: list[tuple[float, float]]) -> list[tuple[float, ...]]:
+    """Cubic segments (x1, y1, x2, y2, x, y) of a smooth curve through the
+    points that never overshoots them (monotone cubic interpolation, as d3's
+    curveMonotoneX), so the line stays inside the scale and a high or low is
+    never exaggerated. Segment i runs from point i to point i + 1."""
     n = len(points)
+    if n < 2:
+        return []
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     d = [(ys[i + 1] - ys[i]) / ((xs[i + 1] - xs[i]) or 1e-9) for i in range(n - 1)]
     m = [0.0] * n
@@ -234,22 +166,43 @@ def _monotone_path(points: list[tuple[float, float]]) -> str:
             m[i] = 0.0
         else:
             m[i] = 2 * d[i - 1] * d[i] / (d[i - 1] + d[i])  # harmonic mean (Fritsch-Carlson)
-    out = [f"M{_f(xs[0])},{_f(ys[0])}"]
+    out = []
     for i in range(n - 1):
         h = (xs[i + 1] - xs[i]) / 3
-        out.append(f"C{_f(xs[i] + h)},{_f(ys[i] + h * m[i])} {_f(xs[i + 1] - h)},{_f(ys[i + 1] - h * m[i + 1])} "
-                   f"{_f(xs[i + 1])},{_f(ys[i + 1])}")
-    return "".join(out)
+        out.append((xs[i] + h, ys[i] + h * m[i], xs[i + 1] - h, ys[i + 1] - h * m[i + 1], xs[i + 1], ys[i + 1]))
+    return out
 
 
-def _bubble(x: float, y: float, w: float, h: float, r: float = 10, tail: float = 7) -> str:
+def curve_paths(points: list[tuple[float, float]], joined: list[bool], cls: str, gap_cls: str,
+                color: str) -> list[Path]:
+    """The curve through ``points``: solid where ``joined[i]`` (point i and
+    i + 1 are neighbouring steps), dashed across the steps in between where it
+    is not, so a persona's curve never breaks into lone dots."""
+    segments = monotone_segments(points)
+    out: list[Path] = []
+    run: list[tuple[str, tuple[float, ...]]] = []
+    for i, seg in enumerate(segments):
+        if joined[i]:
+            if not run:
+                run.append(("M", points[i]))
+            run.append(("C", seg))
+            continue
+        if run:
+            out.append(Path(run, cls, stroke=color))
+            run = []
+        out.append(Path([("M", points[i]), ("L", points[i + 1])], gap_cls, stroke=color))
+    if run:
+        out.append(Path(run, cls, stroke=color))
+    return out
+
+
+def bubble(x: float, y: float, w: float, h: float, r: float = 10, tail: float = 7) -> list:
     """A speech bubble: a rounded box with a small tail at its lower left."""
     x2, y2 = x + w, y + h
     t0 = x + 18
-    return (f"M{_f(x + r)},{_f(y)}H{_f(x2 - r)}Q{_f(x2)},{_f(y)} {_f(x2)},{_f(y + r)}V{_f(y2 - r)}"
-            f"Q{_f(x2)},{_f(y2)} {_f(x2 - r)},{_f(y2)}H{_f(t0 + 12)}L{_f(t0 - 2)},{_f(y2 + tail)}"
-            f"L{_f(t0 + 1)},{_f(y2)}H{_f(x + r)}Q{_f(x)},{_f(y2)} {_f(x)},{_f(y2 - r)}V{_f(y + r)}"
-            f"Q{_f(x)},{_f(y)} {_f(x + r)},{_f(y)}Z")
+    return [("M", (x + r, y)), ("H", (x2 - r,)), ("Q", (x2, y, x2, y + r)), ("V", (y2 - r,)),
+            ("Q", (x2, y2, x2 - r, y2)), ("H", (t0 + 12,)), ("L", (t0 - 2, y2 + tail)), ("L", (t0 + 1, y2)),
+            ("H", (x + r,)), ("Q", (x, y2, x, y2 - r)), ("V", (y + r,)), ("Q", (x, y, x + r, y)), ("Z", ())]
 
 
 # What each lane holds, in a few words under its label.
@@ -258,8 +211,8 @@ LANE_HINTS = {
     "touchpoints": "Where they meet us, and through which channel",
     "thoughts": "What they think and ask",
     "pain_points": "What gets in their way",
-    "opportunities": "What we could do about it",
-    "kpis": "How we know it works, per stage",
+    "opportunities": "What we could do about it, and the pain points (P1…) it addresses",
+    "kpis": "How we know it works: under the step that measures it",
     "frontstage": "What staff do in view of the customer",
     "backstage": "What staff do out of view",
     "support": "Systems and processes behind the step",
@@ -269,14 +222,20 @@ COMPARE_HINT = "Solid: this map; dashed: the compared map"
 
 
 class Layout:
-    def __init__(self, resolved, options) -> None:
+    def __init__(self, resolved, options, metrics: Metrics | None = None, part: str | None = None,
+                 numbers: dict[str, str] | None = None, first_step: int = 0,
+                 lanes: list[str] | None = None) -> None:
         self.r = resolved
         self.options = options
+        self.m = metrics or Metrics(getattr(options, "embed_font", True))
+        self.part = part  # "Part 2 of 5: Purchase – Retention" on a page or poster of a split map
+        self.numbers = numbers if numbers is not None else pain_numbers(resolved.map)
         self.theme_name = options.theme if options.theme in THEMES else "light"
         self.c = THEMES[self.theme_name]
-        self.lanes = _lanes(resolved, options)
+        # a part of a split map draws the whole map's lanes, so every page has the same rows
+        self.lanes = list(lanes) if lanes is not None else lanes_of(resolved, options)
         self._compare_cache: dict | None = None
-        self._step_attrs: dict[int, str] = {}
+        self._step_attrs: dict[int, dict[str, str]] = {}
         self.columns: list[Column] = []
         self.stage_spans: list[tuple[float, float]] = []
         x = PAD + LABEL_W
@@ -295,30 +254,37 @@ class Layout:
         self.grid_right = x
         self.width = max(MIN_WIDTH, x + PAD)
         self.right = self.width - PAD
+        self.step_numbers = {id(col.tp): col.index + 1 + first_step
+                             for col in self.columns if col.tp is not None}
 
-    def step_attrs(self, tp) -> str:
-        """The attributes that tie a part of the picture to its step, escaped
-        once per step: ``data-touchpoint`` (the HTML page opens the step's
-        details from it) and ``data-personas``, the personas the step applies
-        to (the page's persona filter hides the steps of the other personas)."""
+    def block(self, x: float, width: float, y: float) -> Block:
+        return Block(self.m, x, width, y)
+
+    def step_attrs(self, tp) -> dict[str, str]:
+        """The attributes that tie a part of the picture to its step:
+        ``data-touchpoint`` (the HTML page opens the step's details from it)
+        and ``data-personas``, the personas the step applies to (the page's
+        persona filter hides the steps of the other personas)."""
         attrs = self._step_attrs.get(id(tp))
         if attrs is None:
-            attrs = f' data-touchpoint="{escape(clean(tp.id))}"'
+            attrs = {"data-touchpoint": clean(tp.id)}
             if self.r.personas:
-                attrs += f' data-personas="{escape(" ".join(clean(p.id) for p in self.r.personas_of(tp)))}"'
+                attrs["data-personas"] = " ".join(clean(p.id) for p in self.r.personas_of(tp))
             self._step_attrs[id(tp)] = attrs
         return attrs
 
     # -- header -------------------------------------------------------------
-    def header(self) -> tuple[list[Text], list[dict], float]:
+    def header(self) -> tuple[Group, float]:
         r, c = self.r, self.c
         width = self.right - PAD
-        block = Block(PAD, width, PAD)
+        block = self.block(PAD, width, PAD)
         title = r.title
         persona = r.persona(self.options.persona) if self.options.persona else None
         if persona is not None:
             title = f"{title} \u2014 {persona.name}"
         block.add(title, 24, "cjm-title", 30, bold=True, max_lines=3)
+        if self.part:
+            block.add(self.part, 13, "cjm-part", 18, bold=True, max_lines=2, gap=2)
         m = r.map
         meta = [map_type(m.type)]
         if persona is not None:
@@ -330,9 +296,7 @@ class Layout:
             meta.append(f"Reviewed {m.reviewed.isoformat()}")
         block.add("  \u00b7  ".join(clean(x) for x in meta), 13, "cjm-meta", 18, max_lines=3, gap=4)
         if m.goal:
-            goal = block.add("Goal: " + clean(m.goal), 14, "cjm-goal", 19, max_lines=4, gap=8)
-            if goal is not None:
-                goal.cls = "cjm-goal"
+            block.add("Goal: " + clean(m.goal), 14, "cjm-goal", 19, max_lines=4, gap=8)
         if m.description:
             block.add(m.description, 12.5, "cjm-description", 17, max_lines=3, gap=4)
         if r.compare is not None:
@@ -340,326 +304,335 @@ class Layout:
             about = [map_type(o.type)] + ([f"reviewed {o.reviewed.isoformat()}"] if o.reviewed else [])
             block.add(f"Compared with: {clean(o.title)} ({', '.join(about)})", 13, "cjm-compared", 18,
                       bold=True, max_lines=2, gap=6)
+        head = Group("cjm-header", list(block.texts))
+        legend = Group("cjm-legend")
+        head.add(legend)
         # Legend: one swatch per persona, then the channel markers.
-        legend: list[dict] = []
         y = block.y + 14
         x = PAD
-        items = [(pid, p.name, r.colors.get(pid, c["accent"])) for pid, p in ((p.id, p) for p in r.personas)]
+        items = [(p.name, r.colors.get(p.id, c["accent"])) for p in r.personas]
         if not items and "emotions" in self.lanes:
-            items = [(None, EVERYONE, c["accent"])]
-        entries = [("persona", name, color) for _pid, name, color in items]
+            items = [(EVERYONE, c["accent"])]
+        entries = [("persona", name, color) for name, color in items]
         if r.compare is not None and "emotions" in self.lanes:
             entries += [("compare-this", "This map", c["muted"]),
                         ("compare-other", r.compare.title, c["muted"]),
                         ("delta", "Change from the dashed map", c["muted"])]
+        if "emotions" in self.lanes and any(len(self.r.personas_of(tp)) < len(self.r.personas)
+                                            for col in self.columns if (tp := col.tp) is not None):
+            entries.append(("gap", "Dotted: across steps a persona skips", c["muted"]))
         if "touchpoints" in self.lanes:
             modes = {self.r.mode(tp) for _s, tp in self.r.touchpoints()}
-            entries += [(m, f"{m} channel", c[m]) for m in ("online", "offline") if m in modes]
+            entries += [(md, f"{md} channel", c[md]) for md in ("online", "offline") if md in modes]
         if "kpis" in self.lanes:
             entries += [("kpi-ok", "KPI on target", c["good"]), ("kpi-off", "KPI off target", c["bad"])]
         for kind, name, color in entries:
-            label = wrap(name, 420 if kind == "compare-other" else 240, 12.5, max_lines=1)[0]
-            label_text = label[0] if label else ""
+            lines, _cut = self.m.wrap(name, 420 if kind == "compare-other" else 260, 12.5, max_lines=1)
+            label = lines[0] if lines else ""
             lead = 48 if kind == "delta" else 30  # the sample pill is wider than a swatch
-            w = lead + text_width(label_text, 12.5) + 22
+            tw = self.m.width(label, 12.5)
+            w = lead + tw + 22
             if x + w > self.right and x > PAD:
                 x = PAD
                 y += 22
-            legend.append({"kind": kind, "x": _f(x), "y": _f(y), "cx": _f(x + 12), "lx1": _f(x), "lx2": _f(x + 24),
-                           "tx": _f(x + lead), "ty": _f(y + 4.5), "color": color, "label": label_text,
-                           "full": clean(name)})
+            item = Group(f"cjm-legend-item cjm-legend-{kind}", title=clean(name))
+            if kind in ("persona", "compare-this", "compare-other", "gap"):
+                line = Line(x, y, x + 24, y, "cjm-legend-line", stroke=color, dashed=kind in ("compare-other", "gap"))
+                item.add(line)
+                if kind == "persona":
+                    item.add(Circle(x + 12, y, POINT_R, "cjm-point", fill=color))
+            elif kind == "delta":
+                item.add(pill(self.m, x, y - 8, "+1", 10.5, "cjm-delta-up", "cjm-delta-up-label", h=16, pad=8))
+            elif kind.startswith("kpi"):
+                item.add(Circle(x + 12, y, POINT_R, f"cjm-{kind}"))
+            else:
+                item.add(Circle(x + 12, y, POINT_R, f"cjm-mode-{kind}"))
+            if label:
+                item.add(Text(x + lead, [y + 4.5], [label], "cjm-legend-label", 12.5, widths=[tw]))
+            legend.add(item)
             x += w
-        return block.texts, legend, y + 22
+        return head, y + 22
 
     # -- stage headers --------------------------------------------------------
-    def stage_headers(self, top: float) -> tuple[list[dict], float]:
+    def stage_headers(self, top: float) -> tuple[Group, float]:
         heads = []
         height = 0.0
         for si, stage in enumerate(self.r.stages):
             x0, x1 = self.stage_spans[si]
             count = sum(1 for col in self.columns if col.stage == si and col.tp is not None)
             count_label = f"{count} touchpoint{'' if count == 1 else 's'}" if count else ""
-            reserve = text_width(count_label, 10.5) + 12 if count_label else 0
-            block = Block(x0 + GAP + 12, x1 - x0 - 2 * GAP - 24, top + 16)
+            reserve = self.m.width(count_label, 10.5) + 12 if count_label else 0
+            block = self.block(x0 + GAP + 12, x1 - x0 - 2 * GAP - 24, top + 16)
             # the name keeps clear of the touchpoint count at the header's right
+            block.width -= reserve
             name = block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
-            if name is not None and reserve:
-                block.texts.remove(name)
-                block.y -= 19 * len(name.lines)
-                block.width -= reserve
-                block.add(stage.name, 15, "cjm-stage-name", 19, bold=True, max_lines=3)
-                block.width += reserve
+            block.width += reserve
+            if name is None:
+                block.y += 19
             if stage.goal:
                 block.add(stage.goal, 12, "cjm-stage-goal", 16, max_lines=4, gap=4)
-            heads.append({"stage": stage, "block": block, "x0": x0, "x1": x1, "si": si, "count": count_label})
+            heads.append((stage, block, x0, x1, si, count_label))
             height = max(height, block.y - top + 12)
-        out = []
-        for h in heads:
-            accent = STAGE_ACCENTS[h["si"] % len(STAGE_ACCENTS)]
-            fill = _mix(accent, self.c["bg"], 0.14 if self.theme_name == "light" else 0.3)
-            out.append({
-                "id": clean(h["stage"].id), "x": _f(h["x0"] + GAP / 2), "y": _f(top), "w": _f(h["x1"] - h["x0"] - GAP),
-                "h": _f(height), "fill": fill, "accent": accent, "texts": _texts_svg(h["block"].texts),
-                "title": _join(h["stage"].name, h["stage"].goal) if h["block"].cut else None,
-                "count": h["count"], "count_x": _f(h["x1"] - GAP - 12), "count_y": _f(top + 16 + 13),
-            })
+        out = Group("cjm-stages")
+        for stage, block, x0, x1, si, count_label in heads:
+            k = si % len(STAGE_ACCENTS)
+            parts: list = [Rect(x0 + GAP / 2, top, x1 - x0 - GAP, 5, f"cjm-accent-{k}", rx=2.5)]
+            if count_label:
+                w = self.m.width(count_label, 10.5)
+                parts.append(Text(x1 - GAP - 12, [top + 29], [count_label], "cjm-stage-count", 10.5, anchor="end",
+                                  widths=[w]))
+            parts += block.texts
+            g = card(x0 + GAP / 2, top, x1 - x0 - GAP, height, "cjm-stage", f"cjm-stage-head cjm-head-{k}", parts,
+                     title=_join(stage.name, stage.goal) if block.cut else None,
+                     attrs={"data-stage": clean(stage.id),
+                            "data-steps": " ".join(clean(tp.id) for tp in stage.touchpoints)}, rx=10)
+            out.add(g)
         return out, height
 
     # -- lanes ------------------------------------------------------------------
-    def cards_for(self, lane: str, col: Column, top: float) -> list[Card]:
+    def cards_for(self, lane: str, col: Column, top: float) -> list[Group]:
         tp = col.tp
         x = col.x + GAP
         y = top + 10
-        cards: list[Card] = []
+        cards: list[Group] = []
         if tp is None:
             if lane == "touchpoints":
-                block = Block(col.x + GAP, CARD_W, y + 6)
-                block.add("No touchpoints yet", 12, "cjm-empty", 16)
-                cards.append(_card(x, y, CARD_W, block.y - y + 6, "cjm-none", block))
+                block = self.block(x + CARD_PAD, TEXT_W, y + 10)
+                block.add("No touchpoints yet", 12, "cjm-empty", 16, italic=True)
+                cards.append(card(x, y, CARD_W, block.y - y + 8, "cjm-none", "cjm-none-shape", block.texts))
             return cards
+        attrs = self.step_attrs(tp)
         if lane == "actions" and tp.action:
-            block = Block(x + CARD_PAD, TEXT_W, y + 9)
+            block = self.block(x + CARD_PAD, TEXT_W, y + 9)
             block.add(tp.action, 12, "cjm-text", 16, max_lines=12)
-            cards.append(_card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-action", block, clean(tp.action)))
+            cards.append(card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-action", "cjm-action-shape", block.texts,
+                              clean(tp.action) if block.cut else None, attrs))
         elif lane == "touchpoints":
-            block = Block(x + CARD_PAD, TEXT_W, y + 9)
-            name = block.add(tp.name, 12.5, "cjm-tp-name", 17, bold=True, max_lines=4, indent=26)
-            if name is None:
-                block.y += 17
-            badge = {"cx": _f(x + CARD_PAD + 9), "cy": _f(y + 9 + 8.5), "r": "9.5", "cls": "cjm-step",
-                     "label": str(col.index + 1)}
-            marks = [badge]
-            channel = self.r.channel_name(tp)
-            mode = self.r.mode(tp)
-            if channel or mode:
-                label = channel or ""
-                if mode:
-                    label = f"{label} \u00b7 {mode}" if label else mode
-                cy = block.y + 4 + 7
-                marks.append({"cx": _f(x + CARD_PAD + 4.5), "cy": _f(cy), "r": "4",
-                              "cls": f"cjm-mode cjm-mode-{mode or 'unknown'}", "label": None})
-                block.add(label, 11, "cjm-channel", 15, max_lines=3, indent=14, gap=4)
-            links = []
-            shown = tp.evidence[:3]
-            for link in shown:
-                t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
-                if t is not None:
-                    block.texts.remove(t)
-                    links.append((safe_url(link.url), t))
-            if len(tp.evidence) > len(shown):
-                block.add(f"+{len(tp.evidence) - len(shown)} more evidence", 11, "cjm-muted", 15, gap=2)
-            full = _join(tp.name, tp.description, channel)
-            card = _card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-touchpoint", block,
-                         full if block.cut or tp.description else None, marks=marks, links=links)
-            cards.append(card)
+            cards.append(self.touchpoint_card(col, x, y, attrs))
         elif lane == "thoughts":
             shown = tp.thoughts[:6]
             for thought in shown:
-                block = Block(x + CARD_PAD + 2, TEXT_W - 4, y + 8)
-                block.add(thought, 12, "cjm-thought-text", 16, max_lines=8)
+                block = self.block(x + CARD_PAD + 2, TEXT_W - 4, y + 8)
+                if block.add(thought, 12, "cjm-thought-text", 16, italic=True, max_lines=8) is None:
+                    continue
                 h = block.y - y + 8
-                card = _card(x, y, CARD_W, h, "cjm-thought", block, clean(thought),
-                             path=_bubble(x, y, CARD_W, h))
-                cards.append(card)
+                cards.append(card(x, y, CARD_W, h, "cjm-thought", "cjm-thought-shape", block.texts,
+                                  clean(thought) if block.cut else None, attrs,
+                                  path=Path(bubble(x, y, CARD_W, h), "cjm-thought-shape")))
                 y += h + 16
             if len(tp.thoughts) > len(shown):
-                block = Block(x + 4, TEXT_W, y)
+                block = self.block(x + 4, TEXT_W, y)
                 block.add(f"+{len(tp.thoughts) - len(shown)} more", 11, "cjm-muted", 15)
-                cards.append(_card(x, y, CARD_W, 16, "cjm-more", block))
+                cards.append(Group("cjm-more", block.texts, attrs=dict(attrs)))
         elif lane == "pain_points":
             pains = sorted(tp.pain_points, key=lambda p: SEVERITY_ORDER.get(p.severity or "", 9))
             for pain in pains:
-                cards.append(self._issue_card(x, y, pain, "pain"))
-                y += float(cards[-1].h) + 8
+                cards.append(self.issue_card(x, y, pain, "pain", attrs))
+                y += cards[-1].box.h + 8
         elif lane == "opportunities":
             for opp in tp.opportunities:
-                cards.append(self._issue_card(x, y, opp, "opp"))
-                y += float(cards[-1].h) + 8
+                cards.append(self.issue_card(x, y, opp, "opp", attrs))
+                y += cards[-1].box.h + 8
+            for action in self.actions_at(tp):
+                cards.append(self.issue_card(x, y, action, "act", attrs))
+                y += cards[-1].box.h + 8
         elif lane in BLUEPRINT_LANES:
             value = getattr(tp, lane)
             if value:
-                block = Block(x + CARD_PAD, TEXT_W, y + 9)
+                block = self.block(x + CARD_PAD, TEXT_W, y + 9)
                 block.add(value, 12, "cjm-text", 16, max_lines=12)
-                cards.append(_card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-bp cjm-bp-{lane}", block,
-                                   clean(value)))
-        attrs = self.step_attrs(tp)
-        for card in cards:
-            card.attrs = attrs
+                cards.append(card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-bp", f"cjm-bp-{lane}", block.texts,
+                                  clean(value) if block.cut else None, attrs))
         return cards
 
-    def _issue_card(self, x: float, y: float, item, kind: str) -> Card:
-        block = Block(x + CARD_PAD, TEXT_W, y + 9)
-        tags = []
-        severity = getattr(item, "severity", None)
+    def actions_at(self, tp) -> list:
+        """The map's actions drawn at this step: those that address one of its
+        pain points, each at the first such step of the map."""
+        at = self.__dict__.get("_actions_at")
+        if at is None:
+            where: dict[str, object] = {}
+            for col in self.columns:
+                if col.tp is not None:
+                    for pain in col.tp.pain_points:
+                        where.setdefault(pain.id, col.tp)
+            at = {}
+            for action in self.r.map.actions:
+                if action.status == "dropped":
+                    continue
+                first = next((where[p] for p in action.addresses if p in where), None)
+                if first is not None:
+                    at.setdefault(id(first), []).append(action)
+            self.__dict__["_actions_at"] = at
+        return at.get(id(tp), [])
+
+    def touchpoint_card(self, col: Column, x: float, y: float, attrs: dict[str, str]) -> Group:
+        tp = col.tp
+        block = self.block(x + CARD_PAD, TEXT_W, y + 9)
+        name = block.add(tp.name, 12.5, "cjm-tp-name", 17, bold=True, max_lines=4, indent=26)
+        if name is None:
+            block.y += 17
+        number_label = str(self.step_numbers[id(tp)])
+        nw = self.m.width(number_label, 10, bold=True)
+        badge_r = max(9.5, nw / 2 + 3)
+        parts: list = [Circle(x + CARD_PAD + 9, y + 9 + 8.5, badge_r, "cjm-step"),
+                       Text(x + CARD_PAD + 9, [y + 9 + 8.5 + 3.6], [number_label], "cjm-step-label", 10, bold=True,
+                            anchor="middle", widths=[nw])]
+        channel = self.r.channel_name(tp)
+        mode = self.r.mode(tp)
+        if channel or mode:
+            label = channel or ""
+            if mode:
+                label = f"{label} \u00b7 {mode}" if label else mode
+            cy = block.y + 4 + 7
+            parts.append(Circle(x + CARD_PAD + 4.5, cy, 4, f"cjm-mode cjm-mode-{mode or 'unknown'}"))
+            block.add(label, 11, "cjm-channel", 15, max_lines=3, indent=14, gap=4)
+        links = []
+        shown = tp.evidence[:3]
+        for link in shown:
+            t = block.add(clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+            if t is not None:
+                block.texts.remove(t)
+                links.append(Group("cjm-evidence", [t], href=safe_url(link.url)) if safe_url(link.url) else t)
+        if len(tp.evidence) > len(shown):
+            block.add(f"+{len(tp.evidence) - len(shown)} more evidence", 11, "cjm-muted", 15, gap=2)
+        full = _join(tp.name, tp.description, channel)
+        g = card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-touchpoint", "cjm-touchpoint-shape",
+                 parts + block.texts + links, full if block.cut or tp.description else None, attrs)
+        return g
+
+    def issue_card(self, x: float, y: float, item, kind: str, attrs: dict[str, str]) -> Group:
+        """A pain point (severity and its number), an opportunity or an action
+        (the numbers of the pain points it addresses)."""
+        block = self.block(x + CARD_PAD, TEXT_W, y + 9)
+        tags: list = []
+        row_y = y + 8
+        tag_x = x + CARD_PAD
+        severity = getattr(item, "severity", None) if kind == "pain" else None
         if severity:
-            label = severity.upper()
-            w = text_width(label, 9.5, bold=True) + 12
-            tags.append({"x": _f(x + CARD_PAD), "y": _f(y + 8), "w": _f(w), "h": "15", "tx": _f(x + CARD_PAD + 6),
-                         "ty": _f(y + 19), "label": label, "cls": f"cjm-sev cjm-sev-{severity}"})
-            block.y += 20
+            tags.append(pill(self.m, tag_x, row_y, severity.upper(), 9.5, f"cjm-sev-{severity}", "cjm-tag-label",
+                             spacing=0.05))
+            tag_x += tags[-1].box.w + 4
+        if kind == "act":
+            label = "ACTION" + (f" \u00b7 {status(item.status).upper()}" if item.status else "")
+            tags.append(pill(self.m, tag_x, row_y, label, 9.5, "cjm-sev-low", "cjm-tag-label", spacing=0.05,
+                             max_w=x + CARD_W - CARD_PAD - tag_x))
+            tag_x += tags[-1].box.w + 4
+        refs: list[str] = []
+        if kind == "pain":
+            number_label = self.numbers.get(item.id)
+            if number_label:
+                badge = pill(self.m, 0, row_y, number_label, 9.5, "cjm-ref-pain", "cjm-ref-label")
+                self._move(badge, x + CARD_W - CARD_PAD - badge.box.w)
+                tags.append(badge)
+        else:
+            refs = [self.numbers[p] for p in item.addresses if p in self.numbers]
+        if refs:
+            right = x + CARD_W - CARD_PAD
+            # an arrow (drawn: the font has no arrow glyphs) pointing at the pain points' numbers
+            ay = row_y + 7.5
+            lead = Path([("M", (tag_x, ay)), ("L", (tag_x + 9, ay)), ("M", (tag_x + 5.5, ay - 3.5)),
+                         ("L", (tag_x + 9, ay)), ("L", (tag_x + 5.5, ay + 3.5))], "cjm-ref-arrow")
+            lead_w = 10.0
+            chips = []
+            cx = tag_x + lead_w + 4
+            row = row_y
+            for ref in refs:
+                chip = pill(self.m, cx, row, ref, 9.5, "cjm-ref-pain", "cjm-ref-label")
+                if chip.box.x + chip.box.w > right and cx > tag_x + lead_w + 4:
+                    row += 19
+                    cx = tag_x + lead_w + 4
+                    chip = pill(self.m, cx, row, ref, 9.5, "cjm-ref-pain", "cjm-ref-label")
+                chips.append(chip)
+                cx += chip.box.w + 4
+            tags.append(Group("cjm-refs", [lead, *chips], title="Addresses " + ", ".join(refs)))
+            row_y = row
+        if tags:
+            block.y = row_y + 20
         block.add(item.title, 12, f"cjm-{kind}-title", 16, bold=True, max_lines=8)
         if item.description:
             block.add(item.description, 11, f"cjm-{kind}-desc", 15, max_lines=6, gap=3)
+        if kind == "act" and item.owner:
+            block.add(f"Owner: {clean(item.owner)}", 11, "cjm-muted", 15, max_lines=2, gap=3)
         links = []
         for link in getattr(item, "evidence", [])[:2]:
-            t = block.add("\u2197 " + clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
+            t = block.add(clean(link.title or link.url), 11, "cjm-link", 15, max_lines=1, gap=3)
             if t is not None:
                 block.texts.remove(t)
-                links.append((safe_url(link.url), t))
+                href = safe_url(link.url)
+                links.append(Group("cjm-evidence", [t], href=href) if href else t)
         full = _join(item.title, item.description)
-        return _card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-{kind}", block, full, tags=tags, links=links)
+        return card(x, y, CARD_W, block.y - y + 9, f"cjm-card cjm-{kind}", f"cjm-{kind}-shape",
+                    tags + block.texts + links, full, attrs)
 
-    def kpi_cards(self, top: float) -> tuple[list[Card], float]:
-        """KPIs per stage: the stage's own, then its touchpoints', each once,
-        laid out over the stage's columns."""
-        cards: list[Card] = []
+    @staticmethod
+    def _move(g: Group, x: float) -> None:
+        """Move a pill (box and text) so its box starts at ``x``."""
+        dx = x - g.box.x
+        g.box.x += dx
+        for child in g.children:
+            if isinstance(child, Text):
+                child.x += dx
+
+    # -- KPIs -------------------------------------------------------------------
+    def kpi_cards(self, top: float) -> tuple[list[Group], float]:
+        """A stage's own KPIs span the stage; a step's KPIs sit under the step
+        that measures them."""
+        cards: list[Group] = []
         bottom = top
         for si, stage in enumerate(self.r.stages):
-            ids = list(stage.kpis)
-            for tp in stage.touchpoints:
-                ids += [k for k in tp.kpis if k not in ids]
-            kpis = [self.r.kpis[k] for k in dict.fromkeys(ids) if k in self.r.kpis]
-            x0, _x1 = self.stage_spans[si]
-            ncols = max(1, len(stage.touchpoints))
+            x0, x1 = self.stage_spans[si]
             y = top + 10
-            row_cards: list[Card] = []
-            for i, kpi in enumerate(kpis):
-                col = i % ncols
-                if col == 0 and row_cards:
-                    y = max(float(cd.y) + float(cd.h) for cd in row_cards) + 8
-                    row_cards = []
-                card = self._kpi_card(x0 + col * COL_W + GAP, y, kpi)
-                card.attrs = self._kpi_attrs(stage, kpi.id)
-                row_cards.append(card)
-                cards.append(card)
-            if row_cards:
-                bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in row_cards))
+            for kid in dict.fromkeys(stage.kpis):
+                kpi = self.r.kpis.get(kid)
+                if kpi is None:
+                    continue
+                g = self.kpi_card(x0 + GAP, y, x1 - x0 - 2 * GAP, kpi, {})
+                g.attrs["data-stage"] = clean(stage.id)
+                cards.append(g)
+                y += g.box.h + 8
+            for col in self.columns:
+                if col.stage != si or col.tp is None:
+                    continue
+                cy = y
+                for kid in dict.fromkeys(col.tp.kpis):
+                    kpi = self.r.kpis.get(kid)
+                    if kpi is None or kid in stage.kpis:
+                        continue
+                    g = self.kpi_card(col.x + GAP, cy, CARD_W, kpi, self.step_attrs(col.tp))
+                    cards.append(g)
+                    cy += g.box.h + 8
+                bottom = max(bottom, cy - 8)
+            bottom = max(bottom, y - 8)
         return cards, bottom + 10
 
-    def _kpi_attrs(self, stage, kid: str) -> str:
-        """A KPI card belongs to a step when that step alone, and not the
-        stage, lists the KPI; one shared by several steps keeps the personas
-        of all of them (a stage's own KPI is everyone's: no attributes)."""
-        if kid in stage.kpis:
-            return ""
-        steps = [tp for tp in stage.touchpoints if kid in tp.kpis]
-        if len(steps) == 1:
-            return self.step_attrs(steps[0])
-        if not steps or not self.r.personas:
-            return ""
-        ids = {p.id for tp in steps for p in self.r.personas_of(tp)}
-        return f' data-personas="{escape(" ".join(clean(p.id) for p in self.r.personas if p.id in ids))}"'
-
-    def _kpi_card(self, x: float, y: float, kpi) -> Card:
-        block = Block(x + CARD_PAD, TEXT_W, y + 9)
+    def kpi_card(self, x: float, y: float, w: float, kpi, attrs: dict[str, str]) -> Group:
+        block = self.block(x + CARD_PAD, w - 2 * CARD_PAD, y + 9)
         block.add(kpi.name, 12, "cjm-kpi-name", 16, bold=True, max_lines=4, indent=14)
         unit = clean(kpi.unit or "")
-        parts = []
         if kpi.actual is not None or kpi.target is not None:
-            parts.append(f"Actual {kpi_value(kpi.actual, unit)}  \u00b7  target {kpi_value(kpi.target, unit)}")
-        block.add("  ".join(parts), 11.5, "cjm-kpi-value", 16, max_lines=2, gap=2)
+            block.add(f"Actual {kpi_value(kpi.actual, unit)}  \u00b7  target {kpi_value(kpi.target, unit)}", 11.5,
+                      "cjm-kpi-value", 16, max_lines=2, gap=2)
         if kpi.source:
             block.add(kpi.source, 11, "cjm-muted", 14, max_lines=2, gap=1)
-        status = {"none": "unknown"}.get(kpi_status(kpi).state, kpi_status(kpi).state)
-        marks = [{"cx": _f(x + CARD_PAD + 4.5), "cy": _f(y + 9 + 8), "r": "4.5", "cls": f"cjm-kpi-{status}",
-                  "label": None}]
+        state = kpi_status(kpi).state
+        mark = Circle(x + CARD_PAD + 4.5, y + 9 + 8, 4.5, f"cjm-kpi-{'unknown' if state == 'none' else state}")
         full = _join(kpi.name, kpi.description, kpi.source)
-        return _card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-kpi", block, full if block.cut else None,
-                     marks=marks)
+        return card(x, y, w, block.y - y + 9, "cjm-card cjm-kpi", "cjm-kpi-shape", [mark, *block.texts],
+                    full if block.cut or kpi.description else None, {**attrs, "data-kpi": clean(kpi.id)})
 
-    def emotion_lane(self, top: float) -> tuple[dict, float]:
-        r, c = self.r, self.c
-        lo, hi = r.scale.min, r.scale.max
-        signed = lo < 0
-        steps = [col for col in self.columns if col.tp is not None]
-        series = r.emotion_series()
-        deltas, strip_h = self.delta_pills(steps, series, top + 12, signed) if r.compare is not None else ("", 0.0)
-        plot_top = top + 40 + strip_h
-        if r.compare is not None:  # keep the scale's top label clear of the lane hint (scene())
-            hint_lines = len(wrap(COMPARE_HINT, LABEL_W - 28, 10.5, max_lines=4)[0])
-            plot_top = max(plot_top, top + 12 + 14 + 3 + 14 * hint_lines + 12)
-        plot_bottom = plot_top + EMO_PLOT_H
-        span = (hi - lo) or 1
-
-        def y_of(v: float) -> float:
-            return plot_bottom - (v - lo) / span * EMO_PLOT_H
-
-        neutral = 0 if lo < 0 < hi else (lo + hi) / 2
-        x0, x1 = PAD + LABEL_W, self.grid_right
-        ticks = [{"y": _f(y_of(t)), "label": _signed(t, signed), "neutral": t == neutral}
-                 for t in _scale_ticks(lo, hi)]
-        label_w = LABEL_W - 48
-        hi_label = wrap(r.scale.high_label, label_w, 11, max_lines=2)[0] if r.scale.high_label else []
-        lo_label = wrap(r.scale.low_label, label_w, 11, max_lines=2)[0] if r.scale.low_label else []
-        labels = []
-        for lines, anchor_y in ((hi_label, y_of(hi) + 4), (lo_label, y_of(lo) + 4 - 14 * (len(lo_label) - 1))):
-            if lines:
-                labels.append(Text(_f(PAD + 12), [(_f(anchor_y + 14 * i), ln) for i, ln in enumerate(lines)],
-                                   "cjm-scale-label"))
-        n = len(series)
-        spread = min(4.0, 28.0 / max(n, 1))
-        curves = []
-        # " (feeling) at Step", escaped once per step rather than once per point
-        step_notes = [escape((f" ({clean(col.tp.feeling)})" if col.tp.feeling else "") + f" at {clean(col.tp.name)}")
-                      for col in steps]
-        step_ids = [f' data-touchpoint="{escape(clean(col.tp.id))}"' for col in steps]
-        for k, (pid, values) in enumerate(series):
-            color = r.colors.get(pid, c["accent"]) if pid else c["accent"]
-            name = r.persona(pid).name if pid else EVERYONE
-            offset = (k - (n - 1) / 2) * spread
-            runs: list[list[tuple[float, float]]] = []
-            points = []
-            prev = None
-            who = escape(clean(name))
-            fill = escape(color)
-            for i, (col, v) in enumerate(zip(steps, values)):
-                if v is None:
-                    prev = None
-                    continue
-                pt = (col.cx + offset, y_of(max(lo, min(hi, v))))
-                if prev is None or prev != i - 1:
-                    runs.append([])
-                runs[-1].append(pt)
-                prev = i
-                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}" r="4.5" fill="{fill}"{step_ids[i]}><title>{who}: '
-                              f'{_signed(v, signed)}{step_notes[i]}</title></circle>')
-            curves.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
-                           "paths": [_monotone_path(run) for run in runs if len(run) > 1],
-                           "points": Markup("".join(points))})
-        before = self.before_curves(steps, series, y_of, spread, signed) if r.compare is not None else []
-        feelings = []
-        for col in steps:
-            tp = col.tp
-            fy = plot_bottom + 24
-            if tp.feeling:
-                lines, _cut = wrap(tp.feeling, CARD_W, 11.5, max_lines=1)
-                feelings.append({"x": _f(col.cx), "y": _f(fy), "label": lines[0], "cls": "cjm-feeling", "pill": False,
-                                 "attrs": self.step_attrs(tp)})
-            if tp.expectation:
-                label = expectation(tp.expectation)
-                w = text_width(label, 10) + 14
-                feelings.append({"x": _f(col.cx), "y": _f(fy + 17), "label": label, "pill": True,
-                                 "px": _f(col.cx - w / 2), "py": _f(fy + 6), "pw": _f(w),
-                                 "cls": f"cjm-exp cjm-exp-{tp.expectation}", "attrs": self.step_attrs(tp)})
-        height = plot_bottom - top + 56
-        neutral_y = y_of(neutral)
-        lane = {
-            "x0": _f(x0), "x1": _f(x1), "w": _f(x1 - x0), "ticks": ticks,
-            "labels": _texts_svg(labels), "curves": curves, "feelings": Markup("".join(map(_feeling_svg, feelings))),
-            "before": before, "deltas": deltas,
-            "tick_x": _f(PAD + LABEL_W - 14), "neutral_y": _f(neutral_y),
-            "pos": {"y": _f(y_of(hi)), "h": _f(neutral_y - y_of(hi))},
-            "neg": {"y": _f(neutral_y), "h": _f(y_of(lo) - neutral_y)},
-        }
-        return lane, height
-
-    # -- comparison with another map (cjm render --compare) ---------------------
+    # -- emotions ---------------------------------------------------------------
     def _who(self, pid: str | None) -> tuple[str, str]:
         """A curve's colour and the name it is shown with."""
-        r, c = self.r, self.c
-        if pid is None:
-            return c["accent"], EVERYONE
-        return r.colors.get(pid, c["accent"]), r.persona(pid).name
+        who = self.__dict__.setdefault("_who_cache", {})
+        got = who.get(pid)
+        if got is None:
+            r, c = self.r, self.c
+            if pid is None:
+                got = c["accent"], EVERYONE
+            else:
+                got = r.colors.get(pid, c["accent"]), r.persona(pid).name
+            who[pid] = got
+        return got
 
     def _compared(self) -> dict[str | None, list[float | None]]:
         """The other map's scores along this map's steps, per persona (once per layout)."""
@@ -667,158 +640,359 @@ class Layout:
             self._compare_cache = dict(self.r.compare_series())
         return self._compare_cache
 
-    def _step_names(self, steps: list[Column]) -> list[str]:
-        """Each step's name, escaped once for the many tooltips."""
-        return [escape(clean(col.tp.name)) for col in steps]
+    @staticmethod
+    def dodge(series: list[tuple[str | None, list[float | None]]]) -> list[list[float]]:
+        """Horizontal offsets per persona and step: personas with the same
+        score at a step are set side by side, so no point hides another."""
+        n_steps = len(series[0][1]) if series else 0
+        offsets = [[0.0] * n_steps for _ in series]
+        for i in range(n_steps):
+            groups: dict[float, list[int]] = {}
+            for k, (_pid, values) in enumerate(series):
+                v = values[i]
+                if v is not None:
+                    groups.setdefault(round(v, 3), []).append(k)
+            for ks in groups.values():
+                if len(ks) > 1:
+                    for j, k in enumerate(ks):
+                        offsets[k][i] = (j - (len(ks) - 1) / 2) * DODGE
+        return offsets
 
-    def before_curves(self, steps: list[Column], series, y_of, spread: float, signed: bool) -> list[dict]:
+    def emotion_lane(self, top: float) -> tuple[Group, float]:
+        r = self.r
+        lo, hi = r.scale.min, r.scale.max
+        signed = lo < 0
+        steps = [col for col in self.columns if col.tp is not None]
+        series = r.emotion_series()
+        chart = Group("cjm-emotion-chart")
+        strip_h = 0.0
+        deltas = None
+        if r.compare is not None:
+            deltas, strip_h = self.delta_pills(steps, series, top + 12, signed)
+        plot_top = top + 40 + strip_h
+        if r.compare is not None:  # keep the scale's top label clear of the lane hint
+            hint_lines = len(self.m.wrap(COMPARE_HINT, LABEL_W - 28, 10.5, max_lines=4)[0])
+            plot_top = max(plot_top, top + 12 + 14 + 3 + 14 * hint_lines + 12)
+        plot_bottom = plot_top + EMO_PLOT_H
+        span = (hi - lo) or 1
+
+        def y_of(v: float) -> float:
+            return plot_bottom - (max(lo, min(hi, v)) - lo) / span * EMO_PLOT_H
+
+        neutral = 0 if lo < 0 < hi else (lo + hi) / 2
+        x0, x1 = PAD + LABEL_W, self.grid_right
+        neutral_y = y_of(neutral)
+        chart.add(Rect(x0, y_of(hi), x1 - x0, neutral_y - y_of(hi), "cjm-pos"),
+                  Rect(x0, neutral_y, x1 - x0, y_of(lo) - neutral_y, "cjm-neg"))
+        for t in scale_ticks(lo, hi):
+            ty = y_of(t)
+            label = _drawn(_signed(t, signed))
+            chart.add(Line(x0, ty, x1, ty, "cjm-neutral" if t == neutral else "cjm-grid"),
+                      Text(PAD + LABEL_W - 14, [ty + 3.8], [label], "cjm-tick", 11, anchor="end",
+                           widths=[self.m.width(label, 11)]))
+        label_w = LABEL_W - 48
+        for text, anchor_y, below in ((r.scale.high_label, y_of(hi) + 4, True), (r.scale.low_label, y_of(lo) + 4, False)):
+            if not text:
+                continue
+            lines, _cut = self.m.wrap(text, label_w, 11, max_lines=2, italic=True)
+            if not lines:
+                continue
+            first = anchor_y if below else anchor_y - 14 * (len(lines) - 1)
+            chart.add(Text(PAD + 12, [first + 14 * i for i in range(len(lines))], lines, "cjm-scale-label", 11,
+                           italic=True, widths=[self.m.width(ln, 11, italic=True) for ln in lines]))
+        offsets = self.dodge(series)
+        if r.compare is not None:
+            chart.children.extend(self.before_curves(steps, series, y_of, offsets, signed))
+            if deltas is not None:
+                chart.add(deltas)
+        for k, (pid, values) in enumerate(series):
+            color, name = self._who(pid)
+            pts: list[tuple[float, float]] = []
+            idx: list[int] = []
+            circles = []
+            for i, (col, v) in enumerate(zip(steps, values)):
+                if v is None:
+                    continue
+                pt = (col.cx + offsets[k][i], y_of(v))
+                pts.append(pt)
+                idx.append(i)
+                note = f" ({clean(col.tp.feeling)})" if col.tp.feeling and clean(col.tp.feeling).strip() else ""
+                circles.append(Circle(pt[0], pt[1], POINT_R, "cjm-point", fill=color,
+                                      title=f"{clean(name)}: {_signed(v, signed)}{note} at {clean(col.tp.name)}",
+                                      attrs={"data-touchpoint": clean(col.tp.id)}))
+            joined = [idx[j + 1] == idx[j] + 1 for j in range(len(idx) - 1)]
+            g = Group("cjm-curve", attrs={"data-persona": clean(pid or "")}, title=clean(name))
+            g.children.extend(curve_paths(pts, joined, "cjm-curve-line", "cjm-curve-gap", color))
+            if pid is not None and len(pts) > 1 and len(self.r.personas) > 1:
+                # The same curve with the steps of other personas taken out: the
+                # HTML page's persona filter closes their columns and shows this one.
+                skipped = 0
+                shift = []
+                for col in steps:
+                    shift.append(skipped)
+                    if all(p.id != pid for p in self.r.personas_of(col.tp)):
+                        skipped += 1
+                if skipped:
+                    compact = [(x - shift[i] * COL_W, y) for (x, y), i in zip(pts, idx)]
+                    cidx = [i - shift[i] for i in idx]
+                    cj = [cidx[j + 1] == cidx[j] + 1 for j in range(len(cidx) - 1)]
+                    g.add(Group("cjm-compact", curve_paths(compact, cj, "cjm-curve-line", "cjm-curve-gap", color)))
+            g.children.extend(circles)
+            chart.add(g)
+        bottom = plot_bottom + 10
+        for i, col in enumerate(steps):
+            bottom = max(bottom, self.step_feelings(chart, col, plot_bottom + 10, [
+                (pid, values[i]) for pid, values in series], signed))
+        height = bottom - top + 12
+        return chart, height
+
+    def step_feelings(self, chart: Group, col: Column, y: float, scores: list[tuple[str | None, float | None]],
+                      signed: bool) -> float:
+        """Under the chart, at one step: the feeling word, the expectation, and
+        when the personas' scores differ, each persona's score (the format
+        has one feeling word per step: the scores show who feels what)."""
+        tp = col.tp
+        attrs = self.step_attrs(tp)
+        g = Group("cjm-feelings", attrs=dict(attrs))
+        if tp.feeling:
+            lines, cut = self.m.wrap(tp.feeling, CARD_W, 11.5, max_lines=2, italic=True)
+            if lines:
+                ys = [y + 11 + 15 * i for i in range(len(lines))]
+                g.add(Text(col.cx, ys, lines, "cjm-feeling", 11.5, italic=True, anchor="middle",
+                           widths=[self.m.width(ln, 11.5, italic=True) for ln in lines]))
+                if cut:
+                    g.title = clean(tp.feeling)
+                y += 15 * len(lines) + 2
+        if tp.expectation:
+            p = pill(self.m, col.cx, y + 2, expectation(tp.expectation), 10, f"cjm-pill-{tp.expectation}",
+                     f"cjm-exp-{tp.expectation}", centre=True, pad=7, max_w=CARD_W)
+            p.cls = f"cjm-exp cjm-exp-{tp.expectation}"
+            g.add(p)
+            y += 21
+        scored = [(pid, v) for pid, v in scores if v is not None and pid is not None]
+        if len(scored) > 1 and len({round(v, 3) for _pid, v in scored}) > 1:
+            chips = []
+            for pid, v in scored:
+                color, name = self._who(pid)
+                label = f"{short_name(clean(name))} {_drawn(_signed(v, signed))}"
+                w = self.m.width(label, 10)
+                if w > CARD_W - 28:
+                    label = self.m.ellipsize(label, CARD_W - 28, 10)
+                    w = self.m.width(label, 10)
+                chips.append((pid, v, color, name, label, w + 22))
+            rows: list[list[tuple]] = [[]]
+            used = 0.0
+            for chip in chips:
+                if rows[-1] and used + 4 + chip[-1] > CARD_W:
+                    rows.append([])
+                    used = 0.0
+                used += (4 if rows[-1] else 0) + chip[-1]
+                rows[-1].append(chip)
+            for row in rows:
+                cx = col.cx - (sum(c[-1] for c in row) + 4 * (len(row) - 1)) / 2
+                top = y + 2
+                for pid, v, color, name, label, w in row:
+                    box = Rect(cx, top, w, 16, "cjm-score-pill", rx=8)
+                    g.add(Group("cjm-pill cjm-score", [
+                        box, Circle(cx + 9, top + 8, 3.5, "cjm-score-dot", fill=color),
+                        Text(cx + 16, [top + 11.6], [label], "cjm-score-label", 10, widths=[w - 22])],
+                        attrs={"data-persona": clean(pid)}, title=f"{clean(name)}: {_signed(v, signed)}", box=box))
+                    cx += w + 4
+                y += 20
+        if g.children:
+            chart.add(g)
+        return y
+
+    @staticmethod
+    def _place(g: Group, x: float, y: float) -> None:
+        """Move a pill laid out at (box.x, 0) to (x, y)."""
+        dx, dy = x - g.box.x, y - g.box.y
+        g.box.x += dx
+        g.box.y += dy
+        for child in g.children:
+            if isinstance(child, Text):
+                child.x += dx
+                child.ys = [v + dy for v in child.ys]
+            elif isinstance(child, Circle):
+                child.cx += dx
+                child.cy += dy
+            elif isinstance(child, Path):
+                child.commands = [(letter, tuple(v + (dy if i % 2 else dx) for i, v in enumerate(nums)))
+                                  for letter, nums in child.commands]
+
+    # -- comparison with another map (cjm render --compare) ---------------------
+    def before_curves(self, steps: list[Column], series, y_of, offsets, signed: bool) -> list[Group]:
         """The other map's curves, dashed and lighter, under this map's: same
         persona colours and offsets, a gap where it has no such touchpoint."""
         r = self.r
-        lo, hi = r.scale.min, r.scale.max
-        other = escape(clean(r.compare.title))
+        other = clean(r.compare.title)
         compared = self._compared()
-        names = self._step_names(steps)
-        n = len(series)
         out = []
         for k, (pid, _values) in enumerate(series):
             values = compared.get(pid) or []
             color, name = self._who(pid)
-            offset = (k - (n - 1) / 2) * spread
             runs: list[list[tuple[float, float]]] = []
-            points = []
+            circles = []
             prev = None
-            head = f'" r="3.5" stroke="{escape(color)}"><title>{escape(clean(name))} in {other}: '
             for i, v in enumerate(values):
                 if v is None:
                     continue
-                pt = (steps[i].cx + offset, y_of(max(lo, min(hi, v))))
+                pt = (steps[i].cx + offsets[k][i], y_of(v))
                 if prev is None or prev != i - 1:
                     runs.append([])
                 runs[-1].append(pt)
                 prev = i
-                points.append(f'<circle cx="{_f(pt[0])}" cy="{_f(pt[1])}{head}{_signed(round(v, 1), signed)} at '
-                              f'{names[i]}</title></circle>')
-            if not points:
+                circles.append(Circle(pt[0], pt[1], 3.5, "cjm-before-point", stroke=color,
+                                      title=f"{clean(name)} in {other}: {_signed(round(v, 1), signed)} at "
+                                            f"{clean(steps[i].tp.name)}"))
+            if not circles:
                 continue
-            out.append({"persona": clean(pid or ""), "name": clean(name), "color": color,
-                        "paths": [_monotone_path(run) for run in runs if len(run) > 1],
-                        "points": Markup("".join(points))})
+            g = Group("cjm-before", attrs={"data-persona": clean(pid or "")},
+                      title=f"{clean(name)} (dashed: the compared map)")
+            for run in runs:
+                if len(run) > 1:
+                    segs = monotone_segments(run)
+                    g.add(Path([("M", run[0])] + [("C", s) for s in segs], "cjm-before-line", stroke=color))
+            g.children.extend(circles)
+            out.append(g)
         return out
 
-    def delta_pills(self, steps: list[Column], series, y: float, signed: bool) -> tuple[Markup, float]:
+    def delta_pills(self, steps: list[Column], series, y: float, signed: bool) -> tuple[Group, float]:
         """Above the chart, in each column: per persona, how much this map's
         score differs from the other map's (a dot in the persona's colour, then
-        ▲ +2, ▼ −1 or ±0), wrapped to as many rows as the column needs. Returns
-        the markup and the height the rows take (0 when nothing compares)."""
-        other = escape(clean(self.r.compare.title))
+        ▲ +2, ▼ −1 or ±0), wrapped to as many rows as the column needs."""
+        other = clean(self.r.compare.title)
         compared = self._compared()
-        names = self._step_names(steps)
-        per_col: list[list[tuple[str, str, float, float, float]]] = [[] for _ in steps]
+        per_col: list[list[tuple[str, str, str, float, float, float]]] = [[] for _ in steps]
         for pid, values in series:
             color, name = self._who(pid)
-            # the parts of a pill that are the same at every step, escaped once
-            dot = f'r="3.5" fill="{escape(color)}"/>'
-            lead = f' data-persona="{escape(clean(pid or ""))}"><title>{escape(clean(name))} at '
             was_values = compared.get(pid) or [None] * len(values)
             for i, (v, was) in enumerate(zip(values, was_values)):
                 if v is not None and was is not None:
-                    per_col[i].append((lead, dot, v, was, round(v - was, 1)))
-        sized: dict[str, tuple[float, str]] = {}  # label -> width, escaped label: a few labels repeat
+                    per_col[i].append((pid or "", clean(name), color, v, was, round(v - was, 1)))
+        out = Group("cjm-deltas")
         rows_needed = 0
-        out = []
         for i, (col, pills) in enumerate(zip(steps, per_col)):
             if not pills:
                 continue
-            laid: list[list[tuple[tuple[str, str, str], float]]] = [[]]
+            laid: list[list[Group]] = [[]]
             used = 0.0
-            for lead, dot, v, was, d in pills:
-                label = ("\u25b2 " if d > 0 else "\u25bc " if d < 0 else "") + (_signed(d, True) if d else "\u00b10")
-                if label not in sized:
-                    sized[label] = (14 + text_width(label, 10.5, bold=True) + 8, escape(label))
-                w, shown = sized[label]
+            for pid, name, color, v, was, d in pills:
+                label = _drawn(_signed(d, True)) if d else "\u00b10"
+                kind = "up" if d > 0 else "down" if d < 0 else "same"
+                chip = pill(self.m, 0, 0, label, 10.5, f"cjm-delta-{kind}", f"cjm-delta-{kind}-label", h=16, pad=7)
+                extra = 8 + (9 if d else 0)
+                for child in chip.children:
+                    if isinstance(child, Text):
+                        child.x += extra
+                chip.box.w += extra
+                chip.children.insert(1, Circle(chip.box.x + 8.5, 8, 3.5, "cjm-delta-dot", fill=color))
+                if d:  # ▲ or ▼, drawn
+                    tx = chip.box.x + 15
+                    tri = [("M", (tx, 11.5)), ("L", (tx + 7, 11.5)), ("L", (tx + 3.5, 4.5)), ("Z", ())] if d > 0 else \
+                        [("M", (tx, 4.5)), ("L", (tx + 7, 4.5)), ("L", (tx + 3.5, 11.5)), ("Z", ())]
+                    chip.children.insert(2, Path(tri, f"cjm-delta-{kind}-label"))
+                chip.cls = f"cjm-pill cjm-delta cjm-delta-is-{kind}"
+                chip.attrs["data-persona"] = clean(pid)
+                chip.title = (f"{name} at {clean(col.tp.name)}: {_signed(round(v, 1), signed)} here, "
+                              f"{_signed(round(was, 1), signed)} in {other}")
+                w = chip.box.w
                 if laid[-1] and used + 4 + w > CARD_W:
                     laid.append([])
                     used = 0.0
                 used += (4 if laid[-1] else 0) + w
-                kind = "up" if d > 0 else "down" if d < 0 else "same"
-                # x is filled in once the row is complete and can be centred
-                head = (f'<g class="cjm-delta cjm-delta-{kind}"{lead}{names[i]}: {_signed(round(v, 1), signed)} '
-                        f'here, {_signed(round(was, 1), signed)} in {other}</title>')
-                laid[-1].append(((head, dot, f'{shown}</text></g>'), w))
+                laid[-1].append(chip)
             rows_needed = max(rows_needed, len(laid))
             for row, items in enumerate(laid):
-                x = col.cx - (sum(w for _p, w in items) + 4 * (len(items) - 1)) / 2
-                py = y + row * 20
-                for (head, dot, tail), w in items:
-                    out.append(f'{head}<rect x="{_f(x)}" y="{_f(py)}" width="{_f(w)}" height="16" rx="8"/>'
-                               f'<circle cx="{_f(x + 8.5)}" cy="{_f(py + 8)}" {dot}'
-                               f'<text x="{_f(x + 15)}" y="{_f(py + 11.8)}">{tail}')
-                    x += w + 4
-        return Markup("".join(out)), (rows_needed * 20 + 4 if rows_needed else 0.0)
+                x = col.cx - (sum(c.box.w for c in items) + 4 * (len(items) - 1)) / 2
+                for chip in items:
+                    self._place(chip, x, y + row * 20)
+                    out.add(chip)
+                    x += chip.box.w + 4
+        return out, (rows_needed * 20 + 4 if rows_needed else 0.0)
 
     # -- everything ---------------------------------------------------------------
-    def scene(self) -> dict:
-        r, c = self.r, self.c
-        head_texts, legend, y = self.header()
+    def scene(self) -> Scene:
+        header, y = self.header()
         top = y + 12
         stages, stage_h = self.stage_headers(top)
-        y = top + stage_h + 10
-        lanes = []
-        emotion = None
-        for li, lane in enumerate(self.lanes):
-            cards: list[Card] = []
+        grid_top = top + stage_h + 10
+        y = grid_top
+        lanes: list[tuple[str, float, float, Group]] = []
+        for lane in self.lanes:
+            content: list = []
             if lane == "emotions":
-                emotion, h = self.emotion_lane(y)
+                chart, h = self.emotion_lane(y)
+                content.append(chart)
             elif lane == "kpis":
-                cards, bottom = self.kpi_cards(y)
+                content, bottom = self.kpi_cards(y)
                 h = bottom - y
             else:
                 bottom = y
                 for col in self.columns:
                     got = self.cards_for(lane, col, y)
-                    if got:
-                        bottom = max(bottom, max(float(cd.y) + float(cd.h) for cd in got))
-                    cards.extend(got)
+                    for g in got:
+                        if g.box is not None:
+                            bottom = max(bottom, g.box.y + g.box.h)
+                        else:
+                            bottom = max(bottom, max(t.bottom() for t in g.children if isinstance(t, Text)))
+                    content.extend(got)
                 h = bottom - y + 10
-            label_block = Block(PAD + 12, LABEL_W - 28, y + 12)
-            # letter-spacing 0.04em on the uppercase label: measure it a little wider
-            label_block.width -= 10
-            label_block.add(LANES[lane].upper(), 11, "cjm-lane-label", 14, bold=True, max_lines=2)
-            label_block.width += 10
+            label = self.block(PAD + 12, LABEL_W - 28, y + 12)
+            label.add(LANES[lane].upper(), 11, "cjm-lane-label", 14, bold=True, max_lines=2, spacing=0.04)
             if lane in LANE_HINTS:
-                label_block.add(LANE_HINTS[lane], 10.5, "cjm-lane-hint", 14, max_lines=3, gap=3)
-            elif lane == "emotions" and r.compare is not None:
-                label_block.add(COMPARE_HINT, 10.5, "cjm-lane-hint", 14, max_lines=4, gap=3)
-            h = max(h, LANE_MIN_H, label_block.y - y + 10) if lane != "emotions" else h
-            lanes.append({"key": lane, "y": _f(y), "h": _f(h), "yb": _f(y + h), "cards": _cards_svg(cards),
-                          "label": _texts_svg(label_block.texts),
-                          "band": li % 2 == 1, "emotion": emotion if lane == "emotions" else None, "_y": y})
+                label.add(LANE_HINTS[lane], 10.5, "cjm-lane-hint", 14, max_lines=4, gap=3)
+            elif lane == "emotions" and self.r.compare is not None:
+                label.add(COMPARE_HINT, 10.5, "cjm-lane-hint", 14, max_lines=4, gap=3)
+            if lane != "emotions":
+                h = max(h, LANE_MIN_H, label.y - y + 10)
+            else:
+                h = max(h, label.y - y + 10)
+            lanes.append((lane, y, h, Group("cjm-lane-content", content), label))
             y += h
         bottom = y
+        root = Group("cjm-map-body", attrs={"id": "cjm-map-body", "data-col-w": str(COL_W)})
+        root.add(Rect(0, 0, self.width, bottom + PAD, "cjm-bg"))
+        root.add(header)
+        columns = Group("cjm-columns")
+        for i, (x0, x1) in enumerate(self.stage_spans):
+            columns.add(Group("cjm-tint", [Rect(x0 + GAP / 2, top, x1 - x0 - GAP, bottom - top,
+                                                f"cjm-tint-{i % len(STAGE_ACCENTS)}", rx=10)],
+                              attrs={"data-stage": clean(self.r.stages[i].id)}))
+        root.add(columns)
+        lane_groups = Group("cjm-lanes")
+        labels = Group("cjm-lane-labels")
+        for li, (key, ly, h, content, label) in enumerate(lanes):
+            g = Group(f"cjm-lane cjm-lane-{key}", attrs={"data-lane": key})
+            if li % 2 == 1:
+                g.add(Rect(PAD + LABEL_W, ly, self.grid_right - PAD - LABEL_W, h, "cjm-band"))
+            g.add(Line(PAD, ly, self.grid_right, ly, "cjm-lane-rule"))
+            g.add(content)
+            lane_groups.add(g)
+            extra = []
+            if key == "emotions":
+                # the scale's ticks and words sit in the label column: they travel with the labels
+                chart = content.children[0]
+                extra = [p for p in chart.children if isinstance(p, Text) and p.cls in ("cjm-tick", "cjm-scale-label")]
+                chart.children = [p for p in chart.children if not (isinstance(p, Text) and p in extra)]
+            labels.add(card(PAD, ly, LABEL_W - GAP, h, "cjm-lane-label-cell", "cjm-label-cell", label.texts + extra,
+                            rx=0, attrs={"data-lane": key}))
+        lane_groups.add(Line(PAD, bottom, self.grid_right, bottom, "cjm-lane-rule"))
+        root.add(lane_groups)
         lines = self.blueprint_lines(lanes)
-        height = bottom + PAD
-        return {
-            "width": _f(self.width), "height": _f(height), "font": FONT_STACK, "c": c, "theme": self.theme_name,
-            "doc_title": self.doc_title(), "doc_desc": self.doc_desc(),
-            "header": _texts_svg(head_texts), "legend": legend, "stages": stages,
-            "stage_top": _f(top), "grid_top": _f(top + stage_h + 10), "grid_bottom": _f(bottom),
-            "grid_left": _f(PAD), "label_x": _f(PAD), "label_w": _f(LABEL_W - GAP), "grid_x0": _f(PAD + LABEL_W),
-            "grid_right": _f(self.grid_right), "grid_w": _f(self.grid_right - PAD - LABEL_W),
-            "columns_h": _f(bottom - top),
-            "columns": [{"x": _f(x0 + GAP / 2), "w": _f(x1 - x0 - GAP),
-                         "tint": _mix(STAGE_ACCENTS[i % len(STAGE_ACCENTS)], c["bg"],
-                                      0.035 if self.theme_name == "light" else 0.07)}
-                        for i, (x0, x1) in enumerate(self.stage_spans)],
-            "lanes": lanes, "lines": lines, "persona_view": self.options.persona is not None,
-            "compare": r.compare is not None,
-        }
+        if lines.children:
+            root.add(lines)
+        # drawn last: the HTML page keeps the stage headers and lane labels in
+        # view while the map scrolls, over the lanes
+        root.add(stages, labels)
+        return Scene(self.width, bottom + PAD, self.doc_title(), self.doc_desc(), self.theme_name, root,
+                     compare=self.r.compare is not None)
 
-    def blueprint_lines(self, lanes: list[dict]) -> list[dict]:
+    def blueprint_lines(self, lanes) -> Group:
         """The line of interaction above the first blueprint lane, the line of
         visibility above the first lane the customer cannot see, and the line
         of internal interaction above the support lane."""
-        keys = [lane["key"] for lane in lanes]
+        keys = [lane[0] for lane in lanes]
         found: dict[int, list[str]] = {}
 
         def above(index: int, name: str) -> None:
@@ -833,15 +1007,17 @@ class Layout:
                 above(hidden, "Line of visibility")
             if "support" in keys and "backstage" in keys:
                 above(keys.index("support"), "Line of internal interaction")
-        out = []
+        out = Group("cjm-blueprint-lines")
         for index, names in sorted(found.items()):
-            y = lanes[index]["_y"]
-            label = " \u00b7 ".join(names)
-            w = text_width(label.upper(), 10, bold=True) + 0.5 * len(label) + 16  # letter-spacing 0.05em
+            y = lanes[index][1]
+            label = " \u00b7 ".join(names).upper()
             cls = " ".join("cjm-line-" + n.split()[-1] for n in names)
-            out.append({"y": _f(y), "label": label.upper(), "names": names, "cls": cls,
-                        "x0": _f(PAD), "x1": _f(self.grid_right), "lx": _f(PAD + LABEL_W + 10),
-                        "ly": _f(y - 9), "pw": _f(w), "px": _f(PAD + LABEL_W + 2), "py": _f(y - 8)})
+            g = Group(f"cjm-bp-line {cls}", attrs={"data-lines": ",".join(names)})
+            g.add(Line(PAD, y, self.grid_right, y, "cjm-bp-rule"))
+            p = pill(self.m, PAD + LABEL_W + 2, y - 8, label, 10, "cjm-bp-pill", "cjm-bp-label", h=16, pad=8,
+                     spacing=0.05)
+            g.add(p)
+            out.add(g)
         return out
 
     def doc_title(self) -> str:
@@ -852,6 +1028,8 @@ class Layout:
                 title += f" \u2014 {clean(persona.name)}"
         if self.r.compare is not None:
             title += f", compared with {clean(self.r.compare.title)}"
+        if self.part:
+            title += f" ({clean(self.part)})"
         return f"Customer journey map: {title}"
 
     def doc_desc(self) -> str:

@@ -1,141 +1,157 @@
 """Text metrics: how wide a line of text is, and wrapping text to a width.
 
-An SVG cannot wrap text by itself, so cjm measures it. The widths here are
-Helvetica's (from its AFM), with a safety margin for wider fonts.
+An SVG cannot wrap text by itself, so cjm measures it, with the advance
+widths of the bundled font (``cjm.render.fonts``: Noto Sans, read through
+fontTools). The font is embedded in the picture, so the widths measured here
+are the widths drawn. Characters the font lacks (CJK, emoji…) are drawn by a
+fallback font and estimated on the generous side.
+
+With the font left out (``--no-embed-font``) the reader's fonts draw the
+text; widths then get ``LOOSE_MARGIN``: DejaVu Sans, the widest common
+fallback, runs 8-15 % wider than Noto Sans on ordinary text.
+
+A ``Metrics`` holds the caches of one rendering; nothing is process-global
+but the font tables themselves.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from cjm.present.escape import xml_text as clean
-
-# A system font stack: the output must be self-contained (no web fonts).
-# Arial/Helvetica/Liberation Sans share metrics; the others are close to them
-# and the width estimate below keeps a margin for the wider ones.
-FONT_STACK = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Roboto, "Helvetica Neue", Arial, '
-              '"Liberation Sans", "Noto Sans", sans-serif')
-
-# Arial/Helvetica advance widths (1/1000 em) for printable ASCII, from the
-# Helvetica AFM; other characters fall into classes in ``_char_width``.
-_ASCII_WIDTHS = (
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278,  # space ! " # $ % & ' ( ) * + , - . /
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556,  # 0-9 : ; < = > ?
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778,  # @ A-O
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556,  # P-Z [ \ ] ^ _
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556,  # ` a-o
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,  # p-z { | } ~
-)
-# The same for Helvetica-Bold: bold is not a constant factor wider (i, l, t
-# and r widen far more than m or w).
-_ASCII_BOLD_WIDTHS = (
-    278, 333, 474, 556, 556, 889, 722, 238, 333, 333, 389, 584, 278, 333, 278, 278,
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 333, 333, 584, 584, 584, 611,
-    975, 722, 722, 722, 722, 667, 611, 778, 722, 278, 556, 722, 611, 833, 722, 778,
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 333, 278, 333, 584, 556,
-    333, 556, 611, 556, 611, 556, 333, 611, 611, 278, 278, 556, 278, 889, 611, 611,
-    611, 611, 389, 556, 333, 611, 556, 778, 556, 556, 500, 389, 280, 389, 584,
-)
-# Segoe UI, San Francisco and DejaVu (Linux's usual fallback) run wider than
-# Arial: estimate on the generous side so that text never overflows a card.
-_SAFETY = 1.06
-_BOLD = 1.1  # for characters outside the tables
-
-
-def _char_width(ch: str, bold: bool = False) -> float:
-    """Width of one character in em."""
-    code = ord(ch)
-    if 32 <= code < 127:
-        return (_ASCII_BOLD_WIDTHS if bold else _ASCII_WIDTHS)[code - 32] / 1000
-    factor = _BOLD if bold else 1.0
-    if 0x300 <= code < 0x370 or 0x200B <= code <= 0x200F:  # combining marks, zero-width
-        return 0.0
-    if (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
-            or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
-            or 0xFFE0 <= code <= 0xFFE6):
-        return 1.0 * factor  # CJK and full-width forms
-    if code >= 0x1F000:
-        return 1.25 * factor  # emoji and pictographs
-    if 0x2190 <= code <= 0x2BFF:
-        return 0.85 * factor  # arrows, symbols
-    if ch.isupper():
-        return 0.72 * factor
-    return 0.6 * factor
-
-
-@lru_cache(maxsize=65536)
-def _word_em(word: str, bold: bool = False) -> float:
-    return sum(_char_width(c, bold) for c in word)
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Estimated rendered width of ``text`` in px at font ``size``."""
-    em = sum(_word_em(w, bold) for w in text.split(" ")) + 0.278 * text.count(" ")
-    return em * size * _SAFETY
-
+from cjm.render import fonts
 
 ELLIPSIS = "\u2026"
+LOOSE_MARGIN = 1.2
 
 
-def _break_word(word: str, width: float, size: float, bold: bool) -> list[str]:
-    """A word wider than the line, cut into pieces that fit."""
-    pieces, cur = [], ""
-    for ch in word:
-        if cur and text_width(cur + ch, size, bold) > width:
+def _estimate(code: int) -> float:
+    """Width in em of a character the bundled font does not have."""
+    if 0x300 <= code < 0x370 or 0x200B <= code <= 0x200F or 0xFE00 <= code <= 0xFE0F or code in (0x2060, 0xFEFF):
+        return 0.0  # combining marks, zero-width characters, variation selectors
+    if (0x1100 <= code <= 0x115F or 0x2E80 <= code <= 0xA4CF or 0xAC00 <= code <= 0xD7A3
+            or 0xF900 <= code <= 0xFAFF or 0xFE30 <= code <= 0xFE4F or 0xFF00 <= code <= 0xFF60
+            or 0xFFE0 <= code <= 0xFFE6 or 0x20000 <= code <= 0x3FFFF):
+        return 1.0  # CJK and full-width forms
+    if code >= 0x1F000 or 0x2600 <= code <= 0x27BF:
+        return 1.3  # emoji and pictographs
+    return 0.8
+
+
+class Metrics:
+    """Widths and wrapping for one rendering (``margin`` 1 when the font is embedded)."""
+
+    def __init__(self, embedded: bool = True) -> None:
+        self.margin = 1.0 if embedded else LOOSE_MARGIN
+        self._words: dict[tuple[str, str], float] = {}
+        self._wrapped: dict[tuple, tuple[tuple[str, ...], bool]] = {}
+        self._space: dict[str, float] = {}
+        self._lines: dict[tuple, float] = {}
+
+    # -- widths -----------------------------------------------------------------
+    def _word_em(self, word: str, face: str) -> float:
+        key = (word, face)
+        got = self._words.get(key)
+        if got is None:
+            table, _notdef = fonts.advances(face)
+            got = 0.0
+            for ch in word:
+                w = table.get(ord(ch))
+                got += _estimate(ord(ch)) if w is None else w
+            self._words[key] = got
+        return got
+
+    def _space_em(self, face: str) -> float:
+        got = self._space.get(face)
+        if got is None:
+            got = self._space[face] = fonts.advances(face)[0].get(32, 0.26)
+        return got
+
+    def width(self, text: str, size: float, bold: bool = False, italic: bool = False, spacing: float = 0.0) -> float:
+        """Rendered width of one line of ``text`` in px at font ``size``;
+        ``spacing`` is CSS letter-spacing in em (added after every character)."""
+        key = (text, size, bold, italic, spacing)
+        got = self._lines.get(key)
+        if got is not None:
+            return got
+        face = fonts.face_of(bold, italic)
+        words = text.split(" ")
+        em = sum(self._word_em(w, face) for w in words) + self._space_em(face) * (len(words) - 1)
+        if spacing:
+            em += spacing * len(text)
+        got = self._lines[key] = em * size * self.margin
+        return got
+
+    # -- wrapping ---------------------------------------------------------------
+    def wrap(self, text: object, width: float, size: float, bold: bool = False, max_lines: int = 10,
+             italic: bool = False, spacing: float = 0.0) -> tuple[list[str], bool]:
+        """Lines of ``text`` that each fit ``width`` px, and whether it was cut.
+
+        Newlines in the text start new lines; runs of white space collapse
+        (SVG shows them collapsed anyway). Past ``max_lines`` the last line
+        ends with an ellipsis."""
+        s = clean(text)
+        key = (s, width, size, bold, italic, max_lines, spacing)
+        got = self._wrapped.get(key)
+        if got is None:
+            got = self._wrapped[key] = self._wrap(s, width, size, bold, italic, max_lines, spacing)
+        return list(got[0]), got[1]
+
+    def _break_word(self, word: str, width: float, size: float, bold: bool, italic: bool,
+                    spacing: float = 0.0) -> list[str]:
+        """A word wider than the line, cut into pieces that fit."""
+        pieces, cur, cur_w = [], "", 0.0
+        for ch in word:
+            w = self.width(ch, size, bold, italic, spacing)
+            if cur and cur_w + w > width:
+                pieces.append(cur)
+                cur, cur_w = ch, w
+            else:
+                cur, cur_w = cur + ch, cur_w + w
+        if cur:
             pieces.append(cur)
-            cur = ch
-        else:
-            cur += ch
-    if cur:
-        pieces.append(cur)
-    return pieces
+        return pieces
 
+    def ellipsize(self, line: str, width: float, size: float, bold: bool = False, italic: bool = False,
+                  spacing: float = 0.0) -> str:
+        line = line.rstrip()
+        while line and self.width(line + ELLIPSIS, size, bold, italic, spacing) > width:
+            line = line[:-1].rstrip()
+        return line + ELLIPSIS
 
-def _ellipsize(line: str, width: float, size: float, bold: bool) -> str:
-    line = line.rstrip()
-    while line and text_width(line + ELLIPSIS, size, bold) > width:
-        line = line[:-1].rstrip()
-    return line + ELLIPSIS
-
-
-def wrap(text: object, width: float, size: float, bold: bool = False, max_lines: int = 10) -> tuple[list[str], bool]:
-    """Lines of ``text`` that each fit ``width`` px, and whether it was cut.
-
-    Newlines in the text start new lines; runs of spaces collapse (SVG shows
-    them collapsed anyway). Past ``max_lines`` the last line ends with an
-    ellipsis.
-    """
-    lines, cut = _wrap(clean(text), width, size, bold, max_lines)
-    return list(lines), cut
-
-
-@lru_cache(maxsize=4096)  # channel names, feelings, repeated labels: wrapped once
-def _wrap(s: str, width: float, size: float, bold: bool, max_lines: int) -> tuple[tuple[str, ...], bool]:
-    space = 0.278 * size * _SAFETY
-    lines: list[str] = []
-    for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        cur, cur_w = "", 0.0
-        for word in para.split():
-            w = text_width(word, size, bold)
-            if cur and cur_w + space + w <= width:
-                cur, cur_w = f"{cur} {word}", cur_w + space + w
-                continue
+    def _wrap(self, s: str, width: float, size: float, bold: bool, italic: bool,
+              max_lines: int, spacing: float = 0.0) -> tuple[tuple[str, ...], bool]:
+        space = (self._space_em(fonts.face_of(bold, italic)) + spacing) * size * self.margin
+        lines: list[str] = []
+        for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            cur, cur_w = "", 0.0
+            for word in para.split():
+                w = self.width(word, size, bold, italic, spacing)
+                if cur and cur_w + space + w <= width:
+                    cur, cur_w = f"{cur} {word}", cur_w + space + w
+                    continue
+                if cur:
+                    lines.append(cur)
+                if w > width:
+                    *full, cur = self._break_word(word, width, size, bold, italic, spacing)
+                    lines.extend(full)
+                    cur_w = self.width(cur, size, bold, italic, spacing)
+                else:
+                    cur, cur_w = word, w
             if cur:
                 lines.append(cur)
-            if w > width:
-                *full, cur = _break_word(word, width, size, bold)
-                lines.extend(full)
-                cur_w = text_width(cur, size, bold)
-            else:
-                cur, cur_w = word, w
-        if cur:
-            lines.append(cur)
+            if len(lines) > max_lines:
+                break
         if len(lines) > max_lines:
-            break
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = _ellipsize(lines[-1], width, size, bold)
-        return tuple(lines), True
-    return tuple(lines), False
+            lines = lines[:max_lines]
+            lines[-1] = self.ellipsize(lines[-1], width, size, bold, italic, spacing)
+            return tuple(lines), True
+        return tuple(lines), False
 
 
+def text_width(text: str, size: float, bold: bool = False, italic: bool = False) -> float:
+    """The width of ``text`` with the embedded font (a fresh cache each call: for tests and one-offs)."""
+    return Metrics().width(text, size, bold, italic)
+
+
+def wrap(text: object, width: float, size: float, bold: bool = False, max_lines: int = 10,
+         italic: bool = False) -> tuple[list[str], bool]:
+    return Metrics().wrap(text, width, size, bold, max_lines, italic)

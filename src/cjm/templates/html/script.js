@@ -62,31 +62,114 @@
   });
 
   /* persona filter: data-persona="id" belongs to one persona (a curve, a
-     card, a score); data-personas="a b" lists the personas of a step */
+     card, a score); data-personas="a b" lists the personas of a step. In the
+     map, the columns of hidden steps close up: the steps after them move
+     left, stages narrow, and the persona's curve is redrawn without them. */
   function applyPersona(pid) {
+    var hidden = {};
     all("[data-persona]").forEach(function (node) {
       node.classList.toggle("is-filtered", pid !== "" && node.getAttribute("data-persona") !== pid);
     });
     all("[data-personas]").forEach(function (node) {
       var ids = (node.getAttribute("data-personas") || "").split(" ");
-      node.classList.toggle("is-filtered", pid !== "" && ids.indexOf(pid) < 0);
+      var off = pid !== "" && ids.indexOf(pid) < 0;
+      node.classList.toggle("is-filtered", off);
+      if (off && node.hasAttribute("data-touchpoint")) { hidden[node.getAttribute("data-touchpoint")] = true; }
     });
+    closeColumns(hidden, pid);
+  }
+  function closeColumns(hidden, pid) {
+    var body = doc.getElementById("cjm-map-body");
+    if (!body) { return; }
+    var svgRoot = body.ownerSVGElement;
+    var colW = parseFloat(body.getAttribute("data-col-w")) || 0;
+    var shift = 0;
+    var offsets = {};
+    all("#cjm-map-body .cjm-stage[data-steps]").forEach(function (stage) {
+      var steps = (stage.getAttribute("data-steps") || "").split(" ").filter(Boolean);
+      var before = shift;
+      var gone = 0;
+      steps.forEach(function (id) {
+        if (hidden[id]) { gone += 1; shift += 1; } else { offsets[id] = -(shift * colW); }
+      });
+      var sid = stage.getAttribute("data-stage");
+      var all_gone = steps.length > 0 && gone === steps.length;
+      all("#cjm-map-body [data-stage]").forEach(function (node) {
+        if (node.getAttribute("data-stage") !== sid) { return; }
+        node.classList.toggle("is-filtered", all_gone);
+        node.setAttribute("transform", "translate(" + (-(before * colW)) + ",0)");
+        Array.prototype.forEach.call(node.querySelectorAll("rect"), function (r) {
+          if (!r.hasAttribute("data-w")) { r.setAttribute("data-w", r.getAttribute("width")); }
+          var w = parseFloat(r.getAttribute("data-w"));
+          if (w > colW / 2) { r.setAttribute("width", String(Math.max(0, w - gone * colW))); }
+        });
+        Array.prototype.forEach.call(node.querySelectorAll(".cjm-stage-count"), function (t) {
+          t.setAttribute("transform", "translate(" + (-(gone * colW)) + ",0)");
+        });
+      });
+    });
+    all("#cjm-map-body [data-touchpoint]").forEach(function (node) {
+      var id = node.getAttribute("data-touchpoint");
+      if (has(offsets, id) && offsets[id]) {
+        node.setAttribute("transform", "translate(" + offsets[id] + ",0)");
+      } else { node.removeAttribute("transform"); }
+    });
+    all("#cjm-map-body .cjm-curve").forEach(function (curve) {
+      var compact = curve.querySelector(".cjm-compact");
+      var on = shift > 0 && compact !== null && curve.getAttribute("data-persona") === pid;
+      if (compact) { compact.classList.toggle("is-shown", on); }
+      Array.prototype.forEach.call(curve.children, function (child) {
+        if (child.tagName === "path") { child.classList.toggle("is-filtered", on); }
+      });
+    });
+    if (svgRoot) {
+      if (!svgRoot.hasAttribute("data-w")) { svgRoot.setAttribute("data-w", svgRoot.getAttribute("width")); }
+      var full = parseFloat(svgRoot.getAttribute("data-w"));
+      var vb = svgRoot.viewBox.baseVal;
+      var width = Math.max(full - shift * colW, Math.min(full, 1040));
+      svgRoot.setAttribute("viewBox", "0 0 " + width + " " + vb.height);
+      svgRoot.setAttribute("width", String(width));
+      natural = width;
+    }
   }
   all("input[name='persona-filter']").forEach(function (radio) {
     radio.addEventListener("change", function () { if (radio.checked) { applyPersona(radio.value); } });
     if (radio.checked) { applyPersona(radio.value); }
   });
 
-  /* the map at its own size (scrolling) or fitted to the page's width */
+  /* the map at its own size (scrolling) or zoomed out to the page's width,
+     but never below 60 % of its size: smaller text is not readable */
   var fitButton = doc.getElementById("map-fit");
   var frame = doc.querySelector(".map-frame");
+  var mapSvg = frame ? frame.querySelector("svg") : null;
+  var natural = mapSvg ? parseFloat(mapSvg.getAttribute("width")) || 0 : 0;
+  function fit(on) {
+    if (!mapSvg || !natural) { return; }
+    var width = on ? Math.max(frame.clientWidth - 2, natural * 0.6) : natural;
+    mapSvg.setAttribute("width", String(Math.min(width, natural)));
+    mapSvg.removeAttribute("height");
+    stick();
+  }
   if (fitButton && frame) {
     fitButton.addEventListener("click", function () {
-      var fit = !frame.classList.contains("fit");
-      frame.classList.toggle("fit", fit);
-      fitButton.setAttribute("aria-pressed", fit ? "true" : "false");
+      var on = !frame.classList.contains("fit");
+      frame.classList.toggle("fit", on);
+      fitButton.setAttribute("aria-pressed", on ? "true" : "false");
+      fit(on);
     });
   }
+  /* stage headers and lane labels stay in view while the map scrolls */
+  var stages = mapSvg ? mapSvg.querySelector(".cjm-stages") : null;
+  var laneLabels = mapSvg ? mapSvg.querySelector(".cjm-lane-labels") : null;
+  var stageTop = stages && stages.getBBox ? stages.getBBox().y : 0;
+  function stick() {
+    if (!mapSvg || !frame) { return; }
+    var shown = mapSvg.getBoundingClientRect().width;
+    var k = natural && shown ? shown / natural : 1;
+    if (laneLabels) { laneLabels.setAttribute("transform", "translate(" + (frame.scrollLeft / k) + ",0)"); }
+    if (stages) { stages.setAttribute("transform", "translate(0," + Math.max(0, frame.scrollTop / k - stageTop) + ")"); }
+  }
+  if (frame) { frame.addEventListener("scroll", stick, { passive: true }); }
 
   /* touchpoint details: click (or Enter/Space) on anything with
      data-touchpoint, in the SVG map or in the tables */
