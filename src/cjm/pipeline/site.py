@@ -22,6 +22,7 @@ together; never through a symbolic link cjm did not make.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import hashlib
 import json
 import os
@@ -145,10 +146,14 @@ def _inside(path: Path, root: Path) -> bool:
 
 
 def _rel(path: Path, root: Path) -> str:
+    """``path`` relative to ``root``, as POSIX (the project lists its files below its root)."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return path.relative_to(root).as_posix()
     except ValueError:
-        return path.as_posix()
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
 
 
 def _read_manifest(out: Path) -> dict[str, Any]:
@@ -287,12 +292,20 @@ def _early_bar(rel: str, summary: dict[str, Any]) -> str:
 _TOP_KEY = re.compile(r"^(title|improves):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
-def _prescan(sources: dict[str, tuple[Path, bytes, str]]) -> dict[str, dict[str, str | None]]:
-    """Each map's top-level ``title:`` and ``improves:`` (as a project-relative path), read
-    with a regular expression before the maps are parsed: enough for the bars that workers
-    draw. Where it reads a value wrongly, the parent finds the bar differs and fixes it."""
+def _prescan(sources: dict[str, tuple[Path, bytes, str]],
+             known: dict[str, dict[str, Any]]) -> dict[str, dict[str, str | None]]:
+    """Each map's ``title:`` and ``improves:`` (as a project-relative path) before the
+    maps are checked, for the bars that workers draw: from the summaries of unchanged
+    maps (``known``), else read with a regular expression. Where that reads a value
+    wrongly, the parent finds the bar differs and fixes it."""
     out: dict[str, dict[str, str | None]] = {}
+    for rel, summary in known.items():
+        improves = summary["map"].get("improves")
+        out[rel] = {"title": summary["map"]["title"], "improves": None if not improves else
+                    os.path.normpath(os.path.join(os.path.dirname(rel), improves)).replace(os.sep, "/")}
     for rel, (_path, raw, _digest) in sources.items():
+        if rel in out:
+            continue
         found: dict[str, str | None] = {"title": rel, "improves": None}
         text = raw.decode("utf-8", "replace")
         for key, value in _TOP_KEY.findall(text):
@@ -333,9 +346,10 @@ def _run(work: list[tuple[str, str, bytes, bool, list[str]]], jobs: int, progres
         from cjm.pipeline.validate import _warm
 
         _warm()
+        gc.freeze()  # the parent's objects stay put: forked workers do not copy them to collect them
         ctx = multiprocessing.get_context("fork")
         out = []
-        with ctx.Pool(min(jobs, max(1, len(work) // 8))) as pool:
+        with ctx.Pool(min(jobs, max(1, len(work) // 8)), initializer=gc.enable) as pool:
             for done, result in enumerate(pool.imap(_one, work, chunksize=4), 1):
                 out.append(result)
                 progress(done)
@@ -351,10 +365,23 @@ def _run(work: list[tuple[str, str, bytes, bool, list[str]]], jobs: int, progres
 
 
 def build_site(request: SiteRequest) -> SiteResult:
-    from cjm.pipeline.validate import check_jobs, settings_for
-
     if request.check:
         return check_site(request)
+    # The build holds every map's summary and pieces (~30 KB each) in many
+    # small, long-lived objects: the cyclic collector's passes over them cost
+    # more than the build itself, and nothing here makes cycles that matter.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(request)
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()
+
+
+def _build(request: SiteRequest) -> SiteResult:
+    from cjm.pipeline.validate import check_jobs, settings_for
     jobs = check_jobs(request.jobs)
     project = _project(request)
     out = _out_dir(request, project)
@@ -362,7 +389,7 @@ def build_site(request: SiteRequest) -> SiteResult:
     result = SiteResult(out)
     old = _read_manifest(out)
     old_maps: dict[str, dict[str, Any]] = old.get("maps", {}) if isinstance(old.get("maps"), dict) else {}
-    cache = _read_cache(out)
+    cache, shard_keys = _read_cache(out)
 
     settings, catalogues = settings_for(project, {}, today)
     result.reports.extend(c.report for c in catalogues if c.report.findings)
@@ -387,6 +414,7 @@ def build_site(request: SiteRequest) -> SiteResult:
             for rel, (_path, _raw, digest) in sources.items()}
 
     from cjm.site import mappage
+    from cjm.site.pages import bar as bar_of
     from cjm.site.pages import build
     from cjm.site.portfolio import Portfolio, SiteOptions, common_folder, slug_path
 
@@ -398,10 +426,12 @@ def build_site(request: SiteRequest) -> SiteResult:
                                review_max_age=review_max_age, evidence_max_age=evidence_max_age)
 
     def page_ok(rel: str) -> bool:
+        # The page this build would draw is on disk as the last build wrote it: the
+        # same inputs, and the file untouched since (its size and time; --check hashes it).
         entry = old_maps.get(rel, {})
         if entry.get("render") != keys[rel][1] or not entry.get("page"):
             return False
-        return _digest_of(out / entry["page"]) == entry.get("output")
+        return _stamp(out / entry["page"]) == entry.get("stamp")
 
     work = []
     for rel, (path, raw, _digest) in sources.items():
@@ -413,7 +443,8 @@ def build_site(request: SiteRequest) -> SiteResult:
             work.append((rel, _shown(path), raw, not drawn, (entry or {}).get("anchors", [])))
 
     _WORK.update(settings=settings, options=options, site_options=site_options, pages=pages_of, out=out,
-                 prescan=_prescan(sources))
+                 prescan=_prescan(sources, {rel: cache[rel]["summary"] for rel in sources
+                                            if cache.get(rel, {}).get("check") == keys[rel][0]}))
     total = len(work)
 
     def progress(done: int) -> None:
@@ -457,7 +488,9 @@ def build_site(request: SiteRequest) -> SiteResult:
 
     metrics, result.notes = read_metrics(project.root / config.site.metrics, project.root)
     portfolio = Portfolio.build(summaries, _catalog_dump(settings.project), site_options, metrics, failed)
-    pages = build(portfolio, anchors, pieces)
+    previous = {page: key for page, key in (old.get("keys") or {}).items()
+                if (old.get("pages") or {}).get(page) and _digest_of(out / page) == old["pages"][page]}
+    pages = build(portfolio, anchors, pieces, previous)
 
     from cjm.infra.files import OutputSet
 
@@ -469,9 +502,16 @@ def build_site(request: SiteRequest) -> SiteResult:
     new_cache: dict[str, dict[str, Any]] = {}
     try:
         for m in portfolio.maps:
-            bar = pages.bars[m.source]
             entry = old_maps.get(m.source, {})
-            bar_key = _sha(bar)
+            # What the bar shows: the map (its check key), where its page is, and its pair.
+            bar_input = _sha(json.dumps([keys[m.source][0], m.page, m.improves and portfolio.by_source[m.improves].title,
+                                         [portfolio.by_source[f].title for f in m.improved_by], m.improved_by,
+                                         m.improves, site_options.title], sort_keys=True))
+            if m.source in drawn or entry.get("bar_input") != bar_input or entry.get("page") != m.page:
+                bar = bar_of(portfolio, m)
+                bar_key = _sha(bar)
+            else:
+                bar, bar_key = None, entry.get("bar")
             digest = None
             if m.source in drawn:
                 result.drawn.append(m.source)
@@ -495,7 +535,8 @@ def build_site(request: SiteRequest) -> SiteResult:
                 digest = entry["output"]  # the page on disk is this page
             manifest_maps[m.source] = {
                 "bytes": sources[m.source][2], "check": keys[m.source][0], "render": keys[m.source][1],
-                "page": m.page, "bar": bar_key, "output": digest, "anchors": sorted(anchors.get(m.source, ())),
+                "page": m.page, "bar": bar_key, "bar_input": bar_input, "output": digest,
+                "anchors": sorted(anchors.get(m.source, ())),
             }
             new_cache[m.source] = {"check": keys[m.source][0], "summary": m.summary,
                                    "pieces_key": _sha(keys[m.source][0], pages_of[m.source]),
@@ -506,16 +547,19 @@ def build_site(request: SiteRequest) -> SiteResult:
     page_digests = {path: _sha_bytes(data) for path, data in files.items()}
     for m in portfolio.maps:
         page_digests[m.page] = manifest_maps[m.source]["output"]
+    for page in pages.kept:
+        page_digests[page] = old["pages"][page]
     manifest = {
         "format": MANIFEST_FORMAT, "version": MANIFEST_VERSION,
         "sources": {"fingerprint": fingerprint(), "catalogs": _catalog_hash(project), "config": _config_hash(project)},
         "maps": dict(sorted(manifest_maps.items())),
         "failed": {rel: sources[rel][2] for rel in sorted(failed)},
         "pages": dict(sorted(page_digests.items())),
+        "keys": dict(sorted(pages.keys.items())),
     }
     stale = sorted(set(old.get("pages", {})) - set(page_digests)) if isinstance(old.get("pages"), dict) else []
     _write(out, files, manifest, stale, result, staged)
-    _write_cache(out, new_cache)
+    _write_cache(out, new_cache, shard_keys)
     result.pages = len(page_digests)
     result.maps = len(portfolio.maps)
     return result
@@ -528,50 +572,81 @@ def build_site(request: SiteRequest) -> SiteResult:
 # map again, but still draws only the changed ones (the manifest in the site
 # knows which pages are current). marshal: the fastest to read for plain data.
 CACHE_VERSION = 1
+SHARDS = 16  # the cache is split so that a rebuild rewrites only the part that changed
 
 
-def _cache_file(out: Path) -> Path | None:
+def _cache_files(out: Path) -> list[Path] | None:
     from cjm.infra.cache import cache_dir
 
     folder = cache_dir("site")
     if folder is None:
         return None
-    return Path(folder) / (_sha(str(out.resolve()))[:32] + ".marshal")
+    stem = _sha(str(out.resolve()))[:32]
+    return [Path(folder) / f"{stem}.{i:02d}.marshal" for i in range(SHARDS)]
 
 
-def _read_cache(out: Path) -> dict[str, dict[str, Any]]:
+def _shard(rel: str) -> int:
+    return int(hashlib.sha256(rel.encode("utf-8")).hexdigest()[:8], 16) % SHARDS
+
+
+def _shard_key(entries: dict[str, dict[str, Any]]) -> str:
+    return _sha(*(f"{rel}\0{e['check']}\0{e['pieces_key']}" for rel, e in sorted(entries.items())))
+
+
+def _read_cache(out: Path) -> tuple[dict[str, dict[str, Any]], dict[int, str]]:
+    """(map -> its cached summary and pieces, shard -> the key of what it holds)."""
     import marshal
 
-    path = _cache_file(out)
-    if path is None:
-        return {}
-    try:
-        data = marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("cjm") != fingerprint():
-        return {}
-    maps = data.get("maps")
-    return maps if isinstance(maps, dict) else {}
+    files = _cache_files(out)
+    maps: dict[str, dict[str, Any]] = {}
+    keys: dict[int, str] = {}
+    for i, path in enumerate(files or []):
+        try:
+            data = marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            continue
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or data.get("cjm") != fingerprint() \
+                or not isinstance(data.get("maps"), dict):
+            continue
+        maps.update(data["maps"])
+        keys[i] = data.get("key", "")
+    return maps, keys
 
 
-def _write_cache(out: Path, maps: dict[str, dict[str, Any]]) -> None:
+def _write_cache(out: Path, maps: dict[str, dict[str, Any]], old_keys: dict[int, str]) -> None:
     import marshal
 
     from cjm.infra.files import atomic_write
 
-    path = _cache_file(out)
-    if path is None:
+    files = _cache_files(out)
+    if files is None:
         return
+    shards: list[dict[str, dict[str, Any]]] = [{} for _ in range(SHARDS)]
+    for rel, entry in maps.items():
+        shards[_shard(rel)][rel] = entry
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, marshal.dumps({"version": CACHE_VERSION, "cjm": fingerprint(), "maps": maps}))
+        files[0].parent.mkdir(parents=True, exist_ok=True)
+        for i, entries in enumerate(shards):
+            key = _shard_key(entries)
+            if old_keys.get(i) == key:
+                continue
+            atomic_write(files[i], marshal.dumps({"version": CACHE_VERSION, "cjm": fingerprint(), "key": key,
+                                                  "maps": entries}))
     except (OSError, ValueError):
         pass  # a cache that cannot be written only makes the next build slower
 
 
 def _sha_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _stamp(path: Path) -> list[int] | None:
+    """A file's size and modification time (ns), or None when it is not a regular file."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns] if stat.S_ISREG(st.st_mode) else None
 
 
 def _digest_of(path: Path) -> str | None:
@@ -675,6 +750,11 @@ def _write(out: Path, files: dict[str, bytes], manifest: dict[str, Any], stale: 
         with ThreadPoolExecutor(STAGERS) as pool:
             written = [p for chunk in pool.map(stage, range(STAGERS)) for p in chunk]
         result.written.extend(sorted(written + [x.target.relative_to(out).as_posix() for x in staged.staged]))
+        # Each map page's size and time as it will be once replaced (a rename keeps them).
+        temps = {x.target: x.temp for each in everything for x in each.staged}
+        for entry in manifest["maps"].values():
+            target = out / entry["page"]
+            entry["stamp"] = _stamp(Path(temps[target])) if target in temps else _stamp(target)
         sets[0].stage(out / MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                                                   separators=(",", ":")) + "\n")
         for each in everything:

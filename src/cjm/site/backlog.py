@@ -70,6 +70,10 @@ class Item:
     def anchor(self) -> str:
         return f"item-{self.rank}"
 
+    def maps(self) -> list[MapInfo]:
+        """The maps it appears in, each once, in order."""
+        return list({m.source: m for m, _where in self.places}.values())
+
 
 EASY = 2  # at most this effort is easy: a quick win must be; an unrated item (3) is not
 
@@ -107,23 +111,29 @@ def build(portfolio: Portfolio) -> list[Item]:
             return current, pains[m.improves][pid]
         return None
 
+    seen: dict[tuple[str, str, str], set[int]] = {}
+
     def add(m: MapInfo, kind: str, thing: dict[str, Any], where: str, kpi_ids: list[str]) -> None:
         key = (kind, thing["id"], thing["title"])
         item = items.get(key)
         if item is None:
             item = items[key] = Item(kind, thing["id"], thing["title"])
             item.status, item.owner, item.due = thing.get("status"), thing.get("owner"), thing.get("due")
+            seen[key] = set()
         item.places.append((m, where))
         for rating in ("customer_value", "business_value", "effort"):
             if rating in thing and rating not in item.given:
                 item.given[rating] = thing[rating]
+        known = seen[key]
         for pid in thing.get("addresses", []):
             found = resolve(m, pid)
-            if found and all(found[1] is not p for _m, p in item.addresses):
+            if found and id(found[1]) not in known:
+                known.add(id(found[1]))
                 item.addresses.append(found)
         for kid in kpi_ids:
             kpi = kpis_by_map[m.source].get(kid)
-            if kpi and all(kpi is not k for _m, k in item.kpis):
+            if kpi and id(kpi) not in known:
+                known.add(id(kpi))
                 item.kpis.append((m, kpi))
 
     for m in portfolio.maps:

@@ -83,9 +83,10 @@ def asset(name: str) -> str:
 @dataclass
 class SitePages:
     pages: dict[str, str] = field(default_factory=dict)  # path -> HTML, every page but the maps'
-    bars: dict[str, str] = field(default_factory=dict)  # map source -> the bar on its page
     bar_css: str = ""
     pieces: dict[str, dict[str, Any]] = field(default_factory=dict)  # map source -> its fragments
+    keys: dict[str, str] = field(default_factory=dict)  # page -> what went into it (pages that can be kept)
+    kept: set[str] = field(default_factory=set)  # pages not rendered: the same as the last build's
 
 
 class _Renderer:
@@ -134,12 +135,15 @@ def _join(rows) -> Markup:
 
 
 def build(portfolio: Portfolio, anchors: dict[str, set[str]] | None = None,
-          pieces: dict[str, dict[str, Any]] | None = None) -> SitePages:
-    """Every page of the site but the maps' own, and the bar of each map page.
+          pieces: dict[str, dict[str, Any]] | None = None, previous: dict[str, str] | None = None) -> SitePages:
+    """Every page of the site but the maps' own.
 
     ``pieces`` are each map's fragments (``cjm.site.fragments.of_map``), made
     where the map was checked or kept from the last build; those missing are
-    made here."""
+    made here. ``previous`` holds the keys (``SitePages.keys``) of the last
+    build's gap views: one whose inputs are the same is not rendered again."""
+    import hashlib
+    import json
     anchors = anchors or {}
     pieces = dict(pieces or {})
     p = portfolio
@@ -202,17 +206,24 @@ def build(portfolio: Portfolio, anchors: dict[str, set[str]] | None = None,
     out.pages["evidence.html"] = r.render("evidence.html.j2", "evidence.html", "Evidence", "evidence",
                                           rows=_join(pieces[m.source]["evidence"] for m in p.maps),
                                           research=research, kind_labels=KIND_LABELS)
+    chrome = hashlib.sha256("\0".join([r.css, r.js, p.options.title, p.options.today.isoformat(),
+                                         str(r.totals["maps"])]).encode("utf-8")).hexdigest()
     for m in p.maps:
         gap = m.summary.get("gap")
         if m.gap_page and gap:
+            current = p.by_source[m.improves]
+            key = hashlib.sha256(json.dumps([chrome, gap, m.title, m.page, current.title, current.page],
+                                            sort_keys=True).encode("utf-8")).hexdigest()
+            out.keys[m.gap_page] = key
+            if (previous or {}).get(m.gap_page) == key:
+                out.kept.add(m.gap_page)
+                continue
             out.pages[m.gap_page] = r.render("gap.html.j2", m.gap_page, f"Gap: {m.title}", "maps", m=m,
-                                             current=p.by_source[m.improves], gap=gap,
+                                             current=current, gap=gap,
                                              names={x["id"]: x["name"] for x in gap["personas"]})
     docs = search.documents(p, {m.source: pieces[m.source]["search"] for m in p.maps}, items)
     out.pages["search.html"] = r.render("search.html.j2", "search.html", "Search", "search",
                                         index=Markup(json_for_script(docs)), documents=len(docs))
-    for m in p.maps:
-        out.bars[m.source] = bar(p, m)
     return out
 
 

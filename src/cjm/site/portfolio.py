@@ -127,12 +127,15 @@ class MapInfo:
         return (today - _dt.date.fromisoformat(self.reviewed)).days
 
     def severities(self) -> dict[str, int]:
+        if "_severities" in self.__dict__:
+            return dict(self.__dict__["_severities"])
         counts = {s: 0 for s in SEVERITIES}
         counts["unrated"] = 0
         for _stage, tp in touchpoints(self.data):
             for p in tp.get("pain_points", []):
                 counts[p.get("severity") or "unrated"] += 1
-        return counts
+        self.__dict__["_severities"] = counts
+        return dict(counts)
 
     def pain_count(self) -> int:
         return sum(self.severities().values())
@@ -239,6 +242,11 @@ class Portfolio:
 
     def channels(self) -> dict[str, dict[str, Any]]:
         """Channel id -> {definition, maps: [(map, its steps on this channel)], steps (count), pains (count)}."""
+        if "_channels" not in self.__dict__:
+            self.__dict__["_channels"] = self._channels()
+        return self.__dict__["_channels"]
+
+    def _channels(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for cid, definition in sorted(self.catalog.get("channel", {}).items()):
             out[cid] = {"id": cid, "definition": definition, "maps": [], "steps": 0, "pains": 0}
@@ -258,6 +266,11 @@ class Portfolio:
 
     def kpis(self) -> dict[str, dict[str, Any]]:
         """KPI id -> {definition, uses: [(map, kpi as the map has it, where it is measured)], actions}."""
+        if "_kpis" not in self.__dict__:
+            self.__dict__["_kpis"] = self._kpis()
+        return self.__dict__["_kpis"]
+
+    def _kpis(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for kid, definition in sorted(self.catalog.get("kpi", {}).items()):
             out[kid] = {"id": kid, "definition": definition, "uses": [], "actions": []}
