@@ -392,7 +392,9 @@ def _build(request: SiteRequest) -> SiteResult:
     cache, shard_keys = _read_cache(out)
 
     settings, catalogues = settings_for(project, {}, today)
-    result.reports.extend(c.report for c in catalogues if c.report.findings)
+    # Findings that keep something off the site are reported; the rest is `cjm validate`'s to say.
+    result.reports.extend(c.report for c in catalogues
+                          if any(f.severity is Severity.ERROR for f in c.report.findings))
     config = project.config
     render_config = config.render
     template_dir = None
@@ -431,7 +433,10 @@ def _build(request: SiteRequest) -> SiteResult:
         entry = old_maps.get(rel, {})
         if entry.get("render") != keys[rel][1] or not entry.get("page"):
             return False
-        return _stamp(out / entry["page"]) == entry.get("stamp")
+        stamp = cache.get(rel, {}).get("stamp")
+        if stamp is not None and _stamp(out / entry["page"]) == stamp:
+            return True
+        return _digest_of(out / entry["page"]) == entry.get("output")
 
     work = []
     for rel, (path, raw, _digest) in sources.items():
@@ -470,8 +475,8 @@ def _build(request: SiteRequest) -> SiteResult:
         if rel in done:
             item = done[rel]
             if item["summary"] is None:
-                if item["report"].findings:
-                    result.reports.append(item["report"])
+                item["report"].findings = [f for f in item["report"].findings if f.severity is Severity.ERROR]
+                result.reports.append(item["report"])
                 failed.append(rel)
                 continue
             summaries.append(item["summary"])
@@ -559,6 +564,8 @@ def _build(request: SiteRequest) -> SiteResult:
     }
     stale = sorted(set(old.get("pages", {})) - set(page_digests)) if isinstance(old.get("pages"), dict) else []
     _write(out, files, manifest, stale, result, staged)
+    for rel, entry in new_cache.items():  # the page as written: the next build trusts its size and time
+        entry["stamp"] = _stamp(out / manifest_maps[rel]["page"])
     _write_cache(out, new_cache, shard_keys)
     result.pages = len(page_digests)
     result.maps = len(portfolio.maps)
@@ -590,7 +597,7 @@ def _shard(rel: str) -> int:
 
 
 def _shard_key(entries: dict[str, dict[str, Any]]) -> str:
-    return _sha(*(f"{rel}\0{e['check']}\0{e['pieces_key']}" for rel, e in sorted(entries.items())))
+    return _sha(*(f"{rel}\0{e['check']}\0{e['pieces_key']}\0{e.get('stamp')}" for rel, e in sorted(entries.items())))
 
 
 def _read_cache(out: Path) -> tuple[dict[str, dict[str, Any]], dict[int, str]]:
@@ -750,11 +757,6 @@ def _write(out: Path, files: dict[str, bytes], manifest: dict[str, Any], stale: 
         with ThreadPoolExecutor(STAGERS) as pool:
             written = [p for chunk in pool.map(stage, range(STAGERS)) for p in chunk]
         result.written.extend(sorted(written + [x.target.relative_to(out).as_posix() for x in staged.staged]))
-        # Each map page's size and time as it will be once replaced (a rename keeps them).
-        temps = {x.target: x.temp for each in everything for x in each.staged}
-        for entry in manifest["maps"].values():
-            target = out / entry["page"]
-            entry["stamp"] = _stamp(Path(temps[target])) if target in temps else _stamp(target)
         sets[0].stage(out / MANIFEST, json.dumps(manifest, sort_keys=True, ensure_ascii=False,
                                                   separators=(",", ":")) + "\n")
         for each in everything:

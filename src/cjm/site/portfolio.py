@@ -236,8 +236,12 @@ class Portfolio:
                 entry = out.setdefault(p["id"], {"id": p["id"], "definition": p, "maps": [], "shared": False,
                                                  "names": []})
                 entry["maps"].append(m)
-                if p.get("name") != entry["definition"].get("name") and p.get("name") not in entry["names"]:
-                    entry["names"].append(p.get("name"))
+                # A persona defined on several maps: the fullest definition speaks for it (the first of equals).
+                if not entry["shared"] and len(p) > len(entry["definition"]):
+                    entry["definition"] = p
+        for entry in out.values():
+            names = {p.get("name") for m in entry["maps"] for p in m.data.get("personas", []) if p["id"] == entry["id"]}
+            entry["names"] = sorted(n for n in names if n and n != entry["definition"].get("name"))
         return dict(sorted(out.items()))
 
     def channels(self) -> dict[str, dict[str, Any]]:
