@@ -35,6 +35,16 @@ ROOT = HERE.parent
 OUT = HERE / "out" / "portfolio"
 
 TEAMS = ["checkout", "onboarding", "support", "loyalty", "delivery"]
+JOURNEYS = {
+    "checkout": ["Guest checkout on mobile", "Reorder from the app", "Buying a gift", "Click and collect",
+                 "Paying in instalments"],
+    "onboarding": ["First order after an ad", "Creating an account", "Switching from a competitor",
+                   "Business account set-up"],
+    "support": ["Where is my order?", "Returning the wrong size", "Damaged parcel claim", "Changing a delivery"],
+    "loyalty": ["Joining the rewards club", "Using points at checkout", "Renewing a subscription",
+                "Referring a friend"],
+    "delivery": ["Next-day delivery", "Parcel locker pick-up", "Missed delivery", "International order"],
+}
 PERSONAS = [
     ("bargain-hunter", "Maya, the bargain hunter", "Price-driven shoppers (31 % of orders)", "#0072B2"),
     ("busy-parent", "Daniel, the busy parent", "Parents shopping on a phone (22 % of orders)", "#D55E00"),
@@ -149,6 +159,7 @@ def make_map(rng: random.Random, number: int, current: dict | None = None) -> di
     counter = 0
     all_pains: list[tuple[str, str]] = []
     used: set[int] = set()  # each pain point (and the idea for it) once per map
+    walk: dict[str, int] = {}
     if current is not None:
         personas = current["personas"]
     for s, (sid, sname) in enumerate(rng.sample(STAGES, 5) if current is None else
@@ -163,8 +174,10 @@ def make_map(rng: random.Random, number: int, current: dict | None = None) -> di
                         "thoughts": rng.sample(THOUGHTS, rng.randint(1, 2))}
             if tid in old:
                 tp["emotion"] = {p: min(2, v + rng.randint(0, 2)) for p, v in old[tid]["emotion"].items()}
-            else:
-                tp["emotion"] = {p: rng.randint(-2, 2) for p in personas}
+            else:  # a walk, as feelings go: mostly a step up or down from the last one
+                for p in personas:
+                    walk[p] = max(-2, min(2, walk.get(p, rng.randint(-1, 1)) + rng.choice((-1, -1, 0, 1, 1))))
+                tp["emotion"] = {p: walk[p] for p in personas}
             if rng.random() < 0.7:
                 tp["based_on"] = rng.sample(research_ids, rng.randint(1, 2))
             tp["expectation"] = rng.choice(["exceeded", "met", "failed"])
@@ -189,9 +202,14 @@ def make_map(rng: random.Random, number: int, current: dict | None = None) -> di
             touchpoints.append(tp)
         stages.append({"id": sid, "name": sname, "kpis": [KPIS[s % len(KPIS)][0]], "touchpoints": touchpoints})
     team = TEAMS[(number - 1 if current is not None else number) % len(TEAMS)]
+    names = JOURNEYS[team]
+    base = number - 1 if current is not None else number
+    name = names[(base // len(TEAMS)) % len(names)]
+    if base >= len(TEAMS) * len(names):  # a large portfolio repeats names: tell them apart
+        name += f" #{base}"
     data: dict = {
         "cjm": 1,
-        "title": f"{team.capitalize()} journey {number}" + (" (future state)" if current is not None else ""),
+        "title": f"{name} ({'future' if current is not None else 'current'} state)",
         "goal": "Turn first-time visitors into repeat buyers who recommend us",
         "type": "future-state" if current is not None else "current-state",
         "owner": OWNERS[number % len(OWNERS)],

@@ -21,8 +21,8 @@ def test_the_index_row_says_what_the_index_columns_promise():
     assert '<a href="maps/shop.html">Shoe shop, current state</a>' in row
     assert "61 days ago, stale" in row  # older than the 30 days of review_max_age
     assert "1 critical" in row and "1 high" in row
-    assert "50 %" in row and "(3/6)" in row
-    assert '<a class="persona-chip" href="personas/sam.html">Sam</a>' in row
+    assert "50 %" in row and ">3/6<" in row
+    assert '<a class="persona-chip" href="personas/sam.html" title="Sam">Sam</a>' in row
     assert fragments.PAIRS in row
 
 

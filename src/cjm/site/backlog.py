@@ -198,7 +198,7 @@ def matrix(items: list[Item], weights: tuple[float, float, float], width: int = 
     for (effort, value), members in sorted(groups.items()):
         members.sort(key=lambda i: i.rank)
         r = round(min(26.0, 9 + 3.2 * (len(members) - 1) ** 0.5), 1) if len(members) > 1 else 11.0
-        label = str(members[0].rank) if len(members) == 1 else f"{len(members)}"
+        label = str(members[0].rank) if len(members) == 1 else f"\u00d7{len(members)}"
         bubbles.append(Bubble(x_of(effort), y_of(value), r, members, label))
     return {"width": width, "height": height, "pad": pad, "mid_x": x_of(EASY + 0.5), "mid_y": y_of(3 - 0.25),
             "x_ticks": [(x_of(e), e) for e in range(1, 6)], "y_ticks": [(y_of(v), v) for v in range(1, 6)],

@@ -53,25 +53,30 @@ def coverage_bar(cov: dict[str, Any]) -> str:
     if not cov.get("total"):
         return '<span class="muted" data-sort="-1">no claims</span>'
     width = round(64 * cov["supported"] / cov["total"], 1)
-    stale = f', {cov["stale"]} stale' if cov.get("stale") else ""
+    stale = f' title="{cov["stale"]} only by stale research"' if cov.get("stale") else ""
     low = " low" if cov["percent"] < 50 else ""
     return (f'<span class="coverage" data-sort="{cov["percent"]}"><svg class="meter" width="64" height="8" '
             f'viewBox="0 0 64 8" aria-hidden="true"><rect class="meter-bg" x="0" y="0" width="64" height="8" rx="4"/>'
             f'<rect class="meter-fill{low}" x="0" y="0" width="{width}" height="8" rx="4"/></svg>'
-            f'<span>{cov["percent"]} %</span> <span class="muted small">({cov["supported"]}/{cov["total"]}{stale})'
+            f'<span>{cov["percent"]} %</span> <span class="muted small"{stale}>{cov["supported"]}/{cov["total"]}'
             f'</span></span>')
 
 
 def kpi_health(h: dict[str, int]) -> str:
     parts = []
     if h["ok"]:
-        parts.append(f'<span class="dot ok" title="on target"></span>{h["ok"]} on target')
+        parts.append(f'<span class="dot ok"></span>{h["ok"]} on target')
     if h["off"]:
-        parts.append(f'<span class="dot off" title="off target"></span>{h["off"]} off')
+        parts.append(f'<span class="dot off"></span>{h["off"]} off')
     if h["none"]:
         parts.append(f'<span class="muted">{h["none"]} no data</span>')
-    return f'<span class="health" data-sort="{h["off"]}">' + (" · ".join(parts) or
+    return f'<span class="health" data-sort="{h["off"]}">' + ("<br>".join(parts) or
                                                                 '<span class="muted">no KPIs</span>') + "</span>"
+
+
+def short_name(name: str) -> str:
+    """A persona's name up to its first comma ("Sam, the bargain hunter" -> "Sam"), for chips."""
+    return name.split(",", 1)[0].strip() or name
 
 
 def index_row(m: MapInfo, options: SiteOptions) -> str:
@@ -79,15 +84,15 @@ def index_row(m: MapInfo, options: SiteOptions) -> str:
     age = m.review_age(options.today)
     if m.reviewed:
         stale = age is not None and age > options.review_max_age
-        review = (f'<time datetime="{e(m.reviewed)}">{e(m.reviewed)}</time><span class="small '
-                  f'{"stale" if stale else "muted"}"> {age} days ago{", stale" if stale else ""}</span>')
+        review = (f'<time datetime="{e(m.reviewed)}">{e(m.reviewed)}</time><span class="small block '
+                  f'{"stale" if stale else "muted"}">{age} days ago{", stale" if stale else ""}</span>')
     else:
         review = '<span class="stale small">never</span>'
-    personas = " ".join(f'<a class="persona-chip" href="personas/{e(pid)}.html">{e(m.persona_name(pid))}</a>'
-                        for pid in m.persona_ids)
+    personas = " ".join(f'<a class="persona-chip" href="personas/{e(pid)}.html" title="{e(m.persona_name(pid))}">'
+                        f'{e(short_name(m.persona_name(pid)))}</a>' for pid in m.persona_ids)
     return (f'<tr><td data-sort="{e(m.title)}"><span class="map-title">{link(m, 0)}</span>'
-            f'<span class="file">{e(m.source)}</span>{PAIRS}</td>'
-            f'<td><span class="type">{e(map_type(m.type))}</span></td><td>{e(m.owner or "")}</td>'
+            f'<span class="file">{e(map_type(m.type))} · {e(m.source)}</span>{PAIRS}</td>'
+            f'<td>{e(m.owner or "")}</td>'
             f'<td data-sort="{e(m.reviewed or "0000")}">{review}</td><td>{kpi_health(m.kpi_health())}</td>'
             f'<td>{coverage_bar(m.coverage)}</td>'
             f'<td data-sort="{sev["critical"] * 1000 + sev["high"] * 100 + m.pain_count()}">{chips(sev)}</td>'

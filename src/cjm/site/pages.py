@@ -62,6 +62,7 @@ def environment():
                       undefined=Undefined, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                       bytecode_cache=_bytecode_cache())
     env.filters.update(safe_url=safe_url, number=number, signed=signed, map_type=map_type, status=status)
+    env.tests["quadrant_is"] = lambda item, name, quadrant, weights: quadrant(item.value(weights), item.effort) == name
     return env
 
 
