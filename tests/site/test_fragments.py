@@ -43,7 +43,8 @@ def test_map_text_is_escaped_everywhere():
                   .replace("owner: Priya, Digital CX", 'owner: "</td><td>"')
     m = shop(hostile)
     pieces = fragments.of_map(m, OPTIONS, set())
-    # Search documents are data (a JSON block the page reads with textContent): the HTML pieces are checked.
+    # Search documents are data (JSON the page reads with textContent), escaped for a <script> block.
+    assert "<" not in pieces["search"] and "\\u003cscript\\u003e" in pieces["search"]
     everything = str({k: v for k, v in pieces.items() if k != "search"})
     assert "<script>alert" not in everything and "<img src=x" not in everything and "</td><td>\"" not in everything
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in pieces["index"]

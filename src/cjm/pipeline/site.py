@@ -372,12 +372,20 @@ def build_site(request: SiteRequest) -> SiteResult:
     # more than the build itself, and nothing here makes cycles that matter.
     collecting = gc.isenabled()
     gc.disable()
+    _KEPT.clear()  # the last build's data, kept until now (see below)
+    _cwd.cache_clear()  # the working folder of this build
     try:
         return _build(request)
     finally:
         gc.unfreeze()
         if collecting:
             gc.enable()
+
+
+# What a build read and made (a million small objects for 1,000 maps) is kept
+# until the next build instead of being freed as the build returns: freeing it
+# costs a tenth of a rebuild, and a command line process exits right after.
+_KEPT: list[Any] = []
 
 
 def _build(request: SiteRequest) -> SiteResult:
@@ -493,8 +501,13 @@ def _build(request: SiteRequest) -> SiteResult:
 
     metrics, result.notes = read_metrics(project.root / config.site.metrics, project.root)
     portfolio = Portfolio.build(summaries, _catalog_dump(settings.project), site_options, metrics, failed)
+    # Pages made from keyed inputs (gap views) last time, still on disk as written: their
+    # size and time as the cache recorded them, else their bytes as the manifest did.
+    stamps = {kept["gap"][0]: kept["gap"][1] for kept in cache.values() if kept.get("gap")}
     previous = {page: key for page, key in (old.get("keys") or {}).items()
-                if (old.get("pages") or {}).get(page) and _digest_of(out / page) == old["pages"][page]}
+                if (old.get("pages") or {}).get(page)
+                and (stamps.get(page) is not None and _stamp(out / page) == stamps[page]
+                     or _digest_of(out / page) == old["pages"][page])}
     pages = build(portfolio, anchors, pieces, previous)
 
     from cjm.infra.files import OutputSet
@@ -509,9 +522,10 @@ def _build(request: SiteRequest) -> SiteResult:
         for m in portfolio.maps:
             entry = old_maps.get(m.source, {})
             # What the bar shows: the map (its check key), where its page is, and its pair.
-            bar_input = _sha(json.dumps([keys[m.source][0], m.page, m.improves and portfolio.by_source[m.improves].title,
-                                         [portfolio.by_source[f].title for f in m.improved_by], m.improved_by,
-                                         m.improves, site_options.title], sort_keys=True))
+            related = [m.improves or "", m.improves and portfolio.by_source[m.improves].title or ""]
+            for future in m.improved_by:
+                related += [future, portfolio.by_source[future].title]
+            bar_input = _sha(keys[m.source][0], m.page, site_options.title, *related)
             if m.source in drawn or entry.get("bar_input") != bar_input or entry.get("page") != m.page:
                 bar = bar_of(portfolio, m)
                 bar_key = _sha(bar)
@@ -563,9 +577,13 @@ def _build(request: SiteRequest) -> SiteResult:
         "keys": dict(sorted(pages.keys.items())),
     }
     stale = sorted(set(old.get("pages", {})) - set(page_digests)) if isinstance(old.get("pages"), dict) else []
+    _KEPT.extend([cache, new_cache, portfolio, pages, files, summaries, pieces])
     _write(out, files, manifest, stale, result, staged)
-    for rel, entry in new_cache.items():  # the page as written: the next build trusts its size and time
+    for rel, entry in new_cache.items():  # the pages as written: the next build trusts their size and time
         entry["stamp"] = _stamp(out / manifest_maps[rel]["page"])
+        gap_page = portfolio.by_source[rel].gap_page
+        if gap_page and gap_page in pages.keys:
+            entry["gap"] = [gap_page, _stamp(out / gap_page)]
     _write_cache(out, new_cache, shard_keys)
     result.pages = len(page_digests)
     result.maps = len(portfolio.maps)
@@ -667,9 +685,18 @@ def _digest_of(path: Path) -> str | None:
 
 
 def _shown(path: Path) -> str:
-    from cjm.pipeline.inputs import display_path
+    """``path`` as the user sees it: relative to the working folder when inside it."""
+    if path.is_absolute():
+        try:
+            return path.relative_to(_cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
 
-    return display_path(path)
+
+@lru_cache(maxsize=1)
+def _cwd() -> Path:
+    return Path.cwd()
 
 
 def _sources(project: Project) -> dict[str, tuple[Path, bytes, str]]:

@@ -25,11 +25,11 @@ from cjm.present.numbers import number, score, signed
 from cjm.present.words import SEVERITY_ORDER, map_type
 from cjm.site import charts
 from cjm.site.portfolio import SEVERITIES, MapInfo, SiteOptions, applies_to, emotion_of, kpi_status, touchpoints
-from cjm.site.search import documents_of_map
+from cjm.site.search import as_json, documents_of_map
 
 PAIRS = "<!--cjm-pairs-->"
 KINDS = {"emotion": "emotion", "pain_point": "pain point", "persona": "persona"}
-FRAGMENT_VERSION = 1
+FRAGMENT_VERSION = 2
 
 
 def e(text: Any) -> str:
@@ -214,6 +214,7 @@ def channel_rows(m: MapInfo) -> dict[str, list[Any]]:
 
 def of_map(m: MapInfo, options: SiteOptions, anchors: set[str]) -> dict[str, Any]:
     """Every piece of the portfolio pages that belongs to map ``m``."""
+    docs = documents_of_map(m, anchors)
     return {
         "version": FRAGMENT_VERSION,
         "index": index_row(m, options),
@@ -222,7 +223,8 @@ def of_map(m: MapInfo, options: SiteOptions, anchors: set[str]) -> dict[str, Any
         "pains": {pid: pain_rows(m, pid) for pid in m.persona_ids},
         "kpis": kpi_rows(m),
         "channels": channel_rows(m),
-        "search": documents_of_map(m, anchors),
+        "search": as_json(docs),
+        "documents": len(docs),
     }
 
 

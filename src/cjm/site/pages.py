@@ -23,7 +23,7 @@ from cjm.model.evidence import KIND_LABELS
 from cjm.present.escape import safe_url
 from cjm.present.numbers import number, signed
 from cjm.present.words import map_type, status
-from cjm.render.html import json_for_script, sha256_source
+from cjm.render.html import sha256_source
 from cjm.site import backlog as backlog_module
 from cjm.site import charts, fragments, search
 from cjm.site.links import href, root_of
@@ -222,9 +222,10 @@ def build(portfolio: Portfolio, anchors: dict[str, set[str]] | None = None,
             out.pages[m.gap_page] = r.render("gap.html.j2", m.gap_page, f"Gap: {m.title}", "maps", m=m,
                                              current=current, gap=gap,
                                              names={x["id"]: x["name"] for x in gap["personas"]})
-    docs = search.documents(p, {m.source: pieces[m.source]["search"] for m in p.maps}, items)
-    out.pages["search.html"] = r.render("search.html.j2", "search.html", "Search", "search",
-                                        index=Markup(json_for_script(docs)), documents=len(docs))
+    others = search.other_documents(p, items)
+    index = search.index_json([pieces[m.source]["search"] for m in p.maps] + [search.as_json(others)])
+    out.pages["search.html"] = r.render("search.html.j2", "search.html", "Search", "search", index=Markup(index),
+                                        documents=sum(pieces[m.source]["documents"] for m in p.maps) + len(others))
     return out
 
 

@@ -51,6 +51,25 @@ def documents(portfolio: Portfolio, per_map: dict[str, list[list[str]]], backlog
     docs: list[list[str]] = []
     for m in portfolio.maps:
         docs.extend(per_map[m.source])
+    return docs + other_documents(portfolio, backlog)
+
+
+def as_json(docs: list[list[str]]) -> str:
+    """Documents as the items of a JSON array (no brackets), safe inside a ``<script>`` data
+    block: a map's are made once and kept, and the index is joined from them."""
+    from cjm.render.html import json_for_script
+
+    return json_for_script(docs)[1:-1]
+
+
+def index_json(parts: list[str]) -> str:
+    """The search index from ``as_json`` parts."""
+    return "[" + ",".join(p for p in parts if p) + "]"
+
+
+def other_documents(portfolio: Portfolio, backlog: list[Any]) -> list[list[str]]:
+    """The documents that belong to no one map: the backlog's, personas', channels', KPIs', research's."""
+    docs: list[list[str]] = []
     for item in backlog:
         docs.append([item.kind, item.title, _join([item.owner, item.status,
                                                    *(p["title"] for _m, p in item.addresses)]),
