@@ -48,6 +48,7 @@ def test_a_missing_asset_is_named_too(cjm, project):
 def test_verbose_lists_what_was_written(cjm, project):
     ran = cjm("-v", "site", "-o", "public", cwd=project, env=EPOCH)
     assert "  wrote public/index.html" in ran.stderr and "  wrote public/maps/booking.html" in ran.stderr
+    assert " s  make the portfolio pages" in ran.stderr  # and how long each phase took
 
 
 def test_a_map_with_errors_exits_1_and_says_why(cjm, project):

@@ -75,3 +75,11 @@ def test_the_bar_links_the_maps_personas_pair_evidence_and_escapes_names():
 
 def test_summary_helper_is_usable_here():
     assert summary_of(SHOP)["map"]["title"]
+
+
+def test_the_policy_is_found_whatever_the_order_of_its_attributes():
+    page = ('<html><head><meta content="default-src &#39;none&#39;; style-src &#39;none&#39;" '
+            'http-equiv="Content-Security-Policy"></head><body>\n<main></main></body></html>')
+    out = inject(page, "<nav></nav>\n", CSS)
+    assert f"style-src {sha256_source(CSS)}" in html.unescape(out)
+    assert "'none'" in html.unescape(out).split("style-src")[0]  # default-src stays 'none'

@@ -73,6 +73,8 @@ def command(
         out_console.detail(f"  wrote {shown}/{page}")
     for page in result.removed:
         out_console.detail(f"  removed {shown}/{page}")
+    for phase, spent in result.timings.items():
+        out_console.detail(f"  {spent:6.2f} s  {phase}")
     failed = [r for r in result.reports if r.kind != "catalog"]
     out_console.say(f"built {shown}/index.html: {result.maps} map(s), {result.pages} pages; "
                     f"{len(result.written)} written, {len(result.drawn)} map(s) drawn, "

@@ -69,6 +69,7 @@ class SiteResult:
     reports: list[FileReport] = field(default_factory=list)  # files with findings that keep a map off the site
     notes: list[str] = field(default_factory=list)  # skipped metrics snapshots and the like
     problems: list[str] = field(default_factory=list)  # --check: what is wrong, page and link named
+    timings: dict[str, float] = field(default_factory=dict)  # phase -> seconds (shown by -v)
 
     @property
     def failed(self) -> bool:
@@ -395,11 +396,14 @@ def _build(request: SiteRequest) -> SiteResult:
     out = _out_dir(request, project)
     today = build_date(request.today)
     result = SiteResult(out)
+    clock = _Clock(result.timings)
     old = _read_manifest(out)
     old_maps: dict[str, dict[str, Any]] = old.get("maps", {}) if isinstance(old.get("maps"), dict) else {}
     cache, shard_keys = _read_cache(out)
 
+    clock("read the manifest and the cache")
     settings, catalogues = settings_for(project, {}, today)
+    clock("check the catalogues")
     # Findings that keep something off the site are reported; the rest is `cjm validate`'s to say.
     result.reports.extend(c.report for c in catalogues
                           if any(f.severity is Severity.ERROR for f in c.report.findings))
@@ -418,6 +422,7 @@ def _build(request: SiteRequest) -> SiteResult:
     review_max_age = project.options.get("CJM315", {}).get("max_age_days", 120)
 
     sources = _sources(project)
+    clock("read the maps")
     base = _sha(fingerprint(), _catalog_hash(project), _config_hash(project), repr(options),
                 _template_hash(template_dir))
     keys = {rel: (_sha(base, rel, digest, today.isoformat(), str(evidence_max_age)), _sha(base, rel, digest))
@@ -464,6 +469,7 @@ def _build(request: SiteRequest) -> SiteResult:
         if request.on_progress:
             request.on_progress(done, total)
 
+    clock("plan")
     done = {r["rel"]: r for r in _run(work, jobs, progress)}
     # A future-state map's gap view holds its current map: when that changed, so does the gap.
     follow = []
@@ -499,6 +505,7 @@ def _build(request: SiteRequest) -> SiteResult:
             if kept.get("pieces_key") == piece_key and isinstance(kept.get("pieces"), dict):
                 pieces[rel] = kept["pieces"]
 
+    clock("check, summarise and draw the changed maps")
     metrics, result.notes = read_metrics(project.root / config.site.metrics, project.root)
     portfolio = Portfolio.build(summaries, _catalog_dump(settings.project), site_options, metrics, failed)
     # Pages made from keyed inputs (gap views) last time, still on disk as written: their
@@ -508,7 +515,9 @@ def _build(request: SiteRequest) -> SiteResult:
                 if (old.get("pages") or {}).get(page)
                 and (stamps.get(page) is not None and _stamp(out / page) == stamps[page]
                      or _digest_of(out / page) == old["pages"][page])}
+    clock("read the metrics and join the portfolio")
     pages = build(portfolio, anchors, pieces, previous)
+    clock("make the portfolio pages")
 
     from cjm.infra.files import OutputSet
 
@@ -578,13 +587,16 @@ def _build(request: SiteRequest) -> SiteResult:
     }
     stale = sorted(set(old.get("pages", {})) - set(page_digests)) if isinstance(old.get("pages"), dict) else []
     _KEPT.extend([cache, new_cache, portfolio, pages, files, summaries, pieces])
+    clock("bars and the manifest")
     _write(out, files, manifest, stale, result, staged)
+    clock("write")
     for rel, entry in new_cache.items():  # the pages as written: the next build trusts their size and time
         entry["stamp"] = _stamp(out / manifest_maps[rel]["page"])
         gap_page = portfolio.by_source[rel].gap_page
         if gap_page and gap_page in pages.keys:
             entry["gap"] = [gap_page, _stamp(out / gap_page)]
     _write_cache(out, new_cache, shard_keys)
+    clock("write the cache")
     result.pages = len(page_digests)
     result.maps = len(portfolio.maps)
     return result
@@ -659,6 +671,20 @@ def _write_cache(out: Path, maps: dict[str, dict[str, Any]], old_keys: dict[int,
                                                   "maps": entries}))
     except (OSError, ValueError):
         pass  # a cache that cannot be written only makes the next build slower
+
+
+class _Clock:
+    """Seconds spent in each phase of a build, for -v."""
+
+    def __init__(self, into: dict[str, float]) -> None:
+        import time
+
+        self.into, self.time, self.last = into, time.perf_counter, time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = self.time()
+        self.into[phase] = self.into.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 def _sha_bytes(data: bytes) -> str:

@@ -19,7 +19,8 @@ from cjm.render.html import sha256_source
 
 BAR_START = "<!--cjm-site-bar-->"
 BAR_END = "<!--/cjm-site-bar-->"
-_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.IGNORECASE)
+_CSP_META = re.compile(r'<meta\b[^>]*\bhttp-equiv\s*=\s*"Content-Security-Policy"[^>]*>', re.IGNORECASE)
+_CONTENT = re.compile(r'(\bcontent\s*=\s*")([^"]*)(")', re.IGNORECASE)
 _BODY = re.compile(r"<body\b[^>]*>\n?(<a class=\"skip-link\"[^>]*>.*?</a>\n?)?", re.IGNORECASE | re.DOTALL)
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _ID = re.compile(r'\sid="([^"]*)"')
@@ -56,11 +57,13 @@ def inject(page: str, bar: str, css: str) -> str:
     head = _HEAD_END.search(page)
     if head is not None:
         page = page[: head.start()] + f"<style>{css}</style>\n" + page[head.start():]
-    csp = _CSP.search(page)
-    if csp is not None:
-        policy = _with_style_hash(html.unescape(csp.group(2)), sha256_source(css))
+    meta = _CSP_META.search(page)
+    content = _CONTENT.search(meta.group(0)) if meta is not None else None
+    if meta is not None and content is not None:
+        policy = _with_style_hash(html.unescape(content.group(2)), sha256_source(css))
         escaped = html.escape(policy, quote=True).replace("&#x27;", "&#39;")
-        page = page[: csp.start(2)] + escaped + page[csp.end(2):]
+        start, end = meta.start() + content.start(2), meta.start() + content.end(2)
+        page = page[:start] + escaped + page[end:]
     return page
 
 
