@@ -716,6 +716,128 @@ def format_markdown(diffs: list[dict[str, Any]]) -> str:
     return "\n".join(out) + "\n"
 
 
+# --- the pull-request comment ---------------------------------------------------------------------
+
+COMMENT_MARKER = "<!-- cjm-review:{key} -->"
+GITHUB_LIMIT = 65_536  # characters in an issue or pull-request comment
+_HEADLINE = (  # what the counts line shows first, in this order
+    ("emotions_better", "▲", "emotion better", "emotions better"),
+    ("emotions_worse", "▼", "emotion worse", "emotions worse"),
+    ("pain_points_opened", "⚠️", "pain point opened", "pain points opened"),
+    ("pain_points_closed", "✅", "pain point closed", "pain points closed"),
+    ("touchpoints_added", "➕", "touchpoint added", "touchpoints added"),
+    ("touchpoints_removed", "➖", "touchpoint removed", "touchpoints removed"),
+)
+
+
+def comment_length(text: str) -> int:
+    """The length GitHub counts, never less: UTF-16 code units (an emoji counts two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def comment_marker(key: str = "cjm") -> str:
+    """The hidden first line that finds this comment again on the next push."""
+    safe = re.sub(r"[^A-Za-z0-9_./-]", "-", key or "cjm")[:100]
+    return COMMENT_MARKER.format(key=safe)
+
+
+def _file_of(d: dict[str, Any]) -> str:
+    return d["new"]["file"] if d["new"]["exists"] else d["old"]["file"]
+
+
+def _counts_line(diffs: list[dict[str, Any]]) -> str:
+    total = {key: sum(d["summary"][key] for d in diffs) for key, _i, _o, _m in _HEADLINE}
+    parts = [f"{icon} {total[key]} {one if total[key] == 1 else many}" for key, icon, one, many in _HEADLINE
+             if total[key]]
+    return " · ".join(parts)
+
+
+def format_comment(diffs: list[dict[str, Any]], *, key: str = "cjm", max_chars: int = GITHUB_LIMIT,
+                   summary_url: str | None = None, pictures_url: str | None = None,
+                   pictures: list[str] | None = None, revision: str | None = None) -> str:
+    """The pull-request comment: a hidden marker, the counts first, then one collapsed
+    ``<details>`` block per changed map (its Markdown diff), pictures, and a footer.
+
+    Always at most ``max_chars`` long (as ``comment_length`` counts): maps that do not
+    fit are left out, and a map whose details alone do not fit is cut at a line, both
+    with a note that links ``summary_url`` (the job summary, which holds the whole
+    diff). Map text is escaped as in ``format_markdown``: no HTML (so it can never
+    close the ``<details>``), no @mentions or #references."""
+    changed = [d for d in diffs if has_changes(d)]
+    marker = comment_marker(key)
+    head = [marker, "### 🗺️ Journey map changes", ""]
+    if not changed:
+        head.append("No changes for the customer in "
+                    + (f"{len(diffs)} map{'s' if len(diffs) != 1 else ''}" if diffs else "the maps")
+                    + " (edits that change no meaning, such as `cjm fmt`, are not shown).")
+        return "\n".join(head) + "\n"
+    total = sum(d["summary"]["changes"] for d in changed)
+    head.append(f"**{total} change{'s' if total != 1 else ''} for the customer in {len(changed)} "
+                f"map{'s' if len(changed) != 1 else ''}**" + (f" · {_counts_line(changed)}" if _counts_line(changed)
+                                                              else ""))
+    head.append("")
+    table = ["| Map | Changes | Summary |", "|---|---:|---|"]
+    table += [f"| {md(_file_of(d))} | {d['summary']['changes']} | {md(summary_line(d))} |" for d in changed]
+    link = f"[job summary](<{summary_url}>)" if summary_url and _safe_link(summary_url) else "job summary"
+    footer = []
+    if pictures_url and _safe_link(pictures_url):
+        shown = ", ".join(md(p) for p in (pictures or [])[:20])
+        footer += ["", f"🖼️ **Before and after pictures** of the changed maps: [download them](<{pictures_url}>)"
+                   + (f" ({shown}{', …' if len(pictures or []) > 20 else ''})" if shown else "")]
+    footer += ["", "<sub>Made by <code>cjm diff -f comment</code>"
+               + (f" for {md(revision)}" if revision else "")
+               + (f"; the whole diff is in the {link}" if summary_url else "") + ".</sub>"]
+
+    def cut_note(left: int) -> list[str]:
+        return ["", f"⚠️ This comment is cut to stay under GitHub's {max_chars:,}-character limit: {left} more "
+                f"map{'s' if left != 1 else ''} (or the rest of one) {'are' if left != 1 else 'is'} in the {link}."]
+
+    def size(lines: list[str]) -> int:
+        return comment_length("\n".join(lines) + "\n")
+
+    out = head[:]
+    # The table is part of "counts first"; with thousands of maps even it is cut.
+    kept_rows = table[:2]
+    for row in table[2:]:
+        if size(out + kept_rows + [row] + cut_note(len(changed)) + footer) > max_chars:
+            break
+        kept_rows.append(row)
+    out += kept_rows
+    dropped_rows = len(table) - len(kept_rows)
+    if dropped_rows:
+        out += ["", f"…and {dropped_rows} more map{'s' if dropped_rows != 1 else ''} in the {link}."]
+    left = len(changed)
+    for d in changed:
+        body = _markdown_body(d)
+        while body and body[-1] == "":
+            body.pop()
+        block = ["", f"<details><summary>{md(_file_of(d))}: {md(summary_line(d))}</summary>", ""] \
+            + body + ["", "</details>"]
+        if size(out + block + cut_note(left - 1) + footer) <= max_chars:
+            out += block
+            left -= 1
+            continue
+        # Not the whole block: as many of its lines as fit, closed properly, and then stop.
+        room = block[:4]
+        for line in block[4:-2]:
+            if size(out + room + [line, "", "</details>"] + cut_note(left) + footer) > max_chars:
+                break
+            room.append(line)
+        if len(room) > 4:
+            out += room + ["", "</details>"]
+        break
+    if left:
+        out += cut_note(left)
+    out += footer
+    return "\n".join(out) + "\n"
+
+
+def _safe_link(url: str) -> bool:
+    from cjm.present.escape import safe_url
+
+    return safe_url(url) == url and url.startswith(("https://", "http://"))
+
+
 def format_gap_markdown(g: dict[str, Any]) -> str:
     names = {p["id"]: p["name"] for p in g["personas"]}
     t = g["totals"]

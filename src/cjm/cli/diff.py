@@ -12,7 +12,7 @@ from cjm.cli.errors import console, handle_errors
 from cjm.cli.options import ConfigPath, config_option
 from cjm.diagnostics.exits import ExitCode
 
-FORMATS = ("text", "markdown", "json", "github", "sarif")
+FORMATS = ("text", "markdown", "comment", "json", "github", "sarif")
 
 
 def register(app: typer.Typer) -> None:
@@ -31,13 +31,20 @@ def command(
         help="Two map files; or a git revision and the maps to compare with the working tree (none: the project's "
              "maps); or, with --gap, a future-state map."),
     output_format: str = typer.Option("text", "--format", "-f", metavar="FORMAT",
-                                      help="text, markdown (for a pull-request comment), json, or github / sarif "
-                                           "(each change as a note at its place in the new file)."),
+                                      help="text, markdown, comment (a pull-request comment: counts first, details "
+                                           "collapsed, under GitHub's size limit), json, or github / sarif (each "
+                                           "change as a note at its place in the new file)."),
     gap_mode: bool = typer.Option(False, "--gap", help="Compare a future-state map with the map its `improves:` "
                                                        "names, stage by stage."),
     exit_code: bool = typer.Option(False, "--exit-code", help="Exit 1 when something changed (like git diff "
                                                               "--exit-code)."),
     config: ConfigPath = config_option(),
+    summary_url: Optional[str] = typer.Option(None, "--summary-url", metavar="URL",
+                                              help="-f comment: where the whole diff is (the CI job's summary), "
+                                                   "linked when the comment must be cut."),
+    pictures_url: Optional[str] = typer.Option(None, "--pictures-url", metavar="URL",
+                                               help="-f comment: where before/after pictures of the changed maps "
+                                                    "are (a CI artifact)."),
 ) -> None:
     """Show what changed for the customer: touchpoints, emotions, pain points, actions, KPIs.
 
@@ -45,7 +52,8 @@ def command(
     Examples:
       cjm diff old.yaml new.yaml                      two files
       cjm diff main maps/checkout.yaml                the map at git revision main vs the working tree
-      cjm diff origin/main -f markdown > comment.md   a pull-request comment
+      cjm diff origin/main -f markdown > diff.md      Markdown, for a job summary
+      cjm diff origin/main -f comment                 a pull-request comment (see cjm review)
       cjm diff --gap maps/checkout-future.yaml        current vs future state
     """
     from cjm.authoring import diff as words
@@ -58,8 +66,10 @@ def command(
         raise UsageError(message, hint)
     if gap_mode and exit_code:
         raise UsageError("--exit-code does not apply to --gap")
-    if gap_mode and output_format in ("github", "sarif"):
+    if gap_mode and output_format in ("github", "sarif", "comment"):
         raise UsageError("--gap writes text, markdown or json")
+    if (summary_url or pictures_url) and output_format != "comment":
+        raise UsageError("--summary-url and --pictures-url go with -f comment")
     out = console()
     result = diff(DiffRequest(list(targets or []), gap_mode, config))
     fmt = output_format
@@ -79,13 +89,15 @@ def command(
         out.report(Report.of(result.report.findings + notes, fail_level=_errors_only()), fmt)
     elif fmt == "markdown":
         out.out(words.format_markdown(diffs) if diffs else "### Journey map changes\n\nNo maps compared.\n")
+    elif fmt == "comment":
+        out.out(words.format_comment(diffs, summary_url=summary_url, pictures_url=pictures_url))
     else:
         from cjm.present.escape import terminal_text
 
         text = words.format_text(diffs) if diffs else "no maps compared\n"
         out.out("".join(terminal_text(line) + "\n" for line in text.splitlines()))
     if result.report.findings:
-        if fmt in ("text", "markdown"):
+        if fmt in ("text", "markdown", "comment"):
             out.report(result.report, "text", sys.stderr, summary=False)
         out.error("some maps could not be compared: they do not load or fail the schema")
         raise typer.Exit(ExitCode.FINDINGS)

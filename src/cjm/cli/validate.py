@@ -72,12 +72,21 @@ def command(
 
 
 def describe(result, seconds: float) -> None:
-    """-v: what was checked, as what, with which settings, and how long it took."""
+    """-v: what was checked, as what, with which settings, how much of each map rests on
+    evidence, and how long it took."""
+    from cjm.diagnostics import Severity
+    from cjm.pipeline.evidence import coverage_of
+
     out = console()
     kinds: dict[str, int] = {}
+    valid = [r.file for r in result.report.reports
+             if r.kind == "map" and not any(f.severity is Severity.ERROR for f in r.findings)]
+    evidence = coverage_of(valid, result.projects)
     for report in result.report.reports:
         kinds[report.kind] = kinds.get(report.kind, 0) + 1
         out.line(f"  {report.file}: {report.kind}, {len(report.findings)} finding(s)")
+        if report.file in evidence:
+            out.line(f"    evidence: {evidence[report.file].sentence()}")
     summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
     out.line(f"checked {len(result.report.reports)} file(s) ({summary}) in {seconds:.2f} s; "
              f"fail level: {result.report.fail_level.label}")

@@ -12,15 +12,15 @@ from typing import Any
 
 from cjm.locations import DocPath
 
-KINDS = ("persona", "channel", "kpi")
-KEYS = {"persona": "personas", "channel": "channels", "kpi": "kpis"}
+KINDS = ("persona", "channel", "kpi", "research")
+KEYS = {"persona": "personas", "channel": "channels", "kpi": "kpis", "research": "research"}
 
 
 @dataclass
 class CatalogEntry:
     """An item a map may refer to by id, and where it was defined."""
 
-    kind: str  # persona | channel | kpi
+    kind: str  # persona | channel | kpi | research
     id: str
     value: Any
     file: str

@@ -9,7 +9,7 @@ command line does. The published schema gets the same choices as enums.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,6 +45,37 @@ class RenderConfig(_Model):
     """Lanes to draw in the SVG map; all that have content when left out."""
 
 
+class BacklogWeights(_Model):
+    """How much each rating counts in an opportunity's or action's backlog score (0 to 100):
+    score = customer_value x customer + business_value x business + effort x (6 - effort rating),
+    scaled so that the best possible item scores 100 and the worst 0."""
+
+    customer_value: Annotated[float, Field(ge=0, le=100)] = 2
+    business_value: Annotated[float, Field(ge=0, le=100)] = 1
+    effort: Annotated[float, Field(ge=0, le=100)] = 1
+
+
+def _default_weights() -> BacklogWeights:
+    return BacklogWeights.model_construct()
+
+
+class SiteConfig(_Model):
+    """Defaults for ``cjm site``: the portfolio site of every map of the project."""
+
+    out: str = "build/site"
+    """Folder for the site, relative to the project root."""
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    """The site's title; the project folder's name when left out."""
+    metrics: str = "metrics"
+    """Folder of metrics snapshots (JSON, format cjm-metrics) whose values give KPI history; skipped when absent."""
+    weights: BacklogWeights = Field(default_factory=_default_weights)
+    """Weights of the opportunity backlog's score."""
+
+
+def _default_site() -> SiteConfig:
+    return SiteConfig.model_construct()
+
+
 def _every_yaml_file() -> list[str]:
     # A named function, not a lambda: the built validator is pickled (cjm.model.validators).
     return ["**/*.yaml", "**/*.yml"]
@@ -70,3 +101,4 @@ class ProjectConfig(_Model):
     (`stale-review: {level: warning, max_age_days: 90}`)."""
     fail_level: Literal["error", "warning", "info"] = "error"
     render: RenderConfig = Field(default_factory=_default_render)
+    site: SiteConfig = Field(default_factory=_default_site)

@@ -102,6 +102,8 @@ class Persona(_Model):
     """Where the persona comes from: analytics, surveys, interviews."""
     color: Color | None = None
     """The colour of this persona's emotion curve."""
+    based_on: list[Id] = []
+    """Ids of the research (from a `research:` list) this persona is built from."""
 
 
 class Channel(_Model):
@@ -125,6 +127,8 @@ class Kpi(_Model):
     source: ShortText | None = None
     """Where the actual value comes from, e.g. 'GA4, October'."""
     description: Text | None = None
+    metric: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=200)] | None = None
+    """The key of the value in metrics snapshots that measures this KPI, e.g. `funnel.conversion`."""
 
 
 class PainPoint(_Model):
@@ -135,6 +139,11 @@ class PainPoint(_Model):
     description: Text | None = None
     severity: Literal["low", "medium", "high", "critical"] | None = None
     evidence: list[Link] = []
+    based_on: list[Id] = []
+    """Ids of the research (from a `research:` list) that found this pain point."""
+
+
+Rating = Annotated[StrictInt, Field(ge=1, le=5, description="A rating from 1 (low) to 5 (high).")]
 
 
 class Opportunity(_Model):
@@ -145,6 +154,12 @@ class Opportunity(_Model):
     description: Text | None = None
     addresses: list[Id] = []
     """Ids of the pain points this opportunity addresses."""
+    customer_value: Rating | None = None
+    """How much it would help customers, 1 (a little) to 5 (a lot); estimated from what it addresses when left out."""
+    business_value: Rating | None = None
+    """How much it would help the business, 1 to 5."""
+    effort: Rating | None = None
+    """How much work it takes, 1 (a day or two) to 5 (a quarter or more)."""
 
 
 class Touchpoint(_Model):
@@ -182,6 +197,8 @@ class Touchpoint(_Model):
     """Service blueprint: the support processes and systems behind the step."""
     policy: Text | None = None
     """Service blueprint: rules and policies that shape the step."""
+    based_on: list[Id] = []
+    """Ids of the research (from a `research:` list) behind this step's emotions."""
 
 
 class Stage(_Model):
@@ -211,6 +228,35 @@ class Action(_Model):
     kpis: list[Id] = []
     """Ids of the KPIs this action should move."""
     due: _dt.date | None = None
+    customer_value: Rating | None = None
+    """How much it would help customers, 1 (a little) to 5 (a lot); estimated from what it addresses when left out."""
+    business_value: Rating | None = None
+    """How much it would help the business, 1 to 5; estimated from the KPIs it should move when left out."""
+    effort: Rating | None = None
+    """How much work it takes, 1 (a day or two) to 5 (a quarter or more)."""
+
+
+ResearchMethod = Literal["interview", "survey", "analytics", "usability-test", "support-tickets", "observation",
+                         "diary-study", "desk-research", "other"]
+
+
+class Research(_Model):
+    """A piece of research that claims on maps cite by id: interviews, a survey, an analytics snapshot…"""
+
+    id: Id
+    title: ShortText
+    method: ResearchMethod | None = None
+    """How it was done: interview, survey, analytics, usability-test, support-tickets, observation,
+    diary-study, desk-research or other."""
+    date: _dt.date | None = None
+    """When it was done (the end of fieldwork, or the day of the data snapshot), YYYY-MM-DD;
+    evidence older than the unsupported-claim rule's `max_age_days` counts as stale."""
+    participants: Annotated[StrictInt, Field(ge=0)] | None = None
+    """How many people took part (or, for analytics, how many sessions or customers)."""
+    url: Url | None = None
+    """Where the report, recordings or dashboard are."""
+    owner: ShortText | None = None
+    description: Text | None = None
 
 
 class JourneyMap(_Model):
@@ -240,6 +286,8 @@ class JourneyMap(_Model):
     kpis: list[Kpi] = []
     stages: Annotated[list[Stage], Field(min_length=1)]
     actions: list[Action] = []
+    research: list[Research] = []
+    """The research this map's emotions, pain points and personas cite by id (`based_on:`)."""
 
 
 class Catalog(_Model):
@@ -250,3 +298,5 @@ class Catalog(_Model):
     personas: list[Persona] = []
     channels: list[Channel] = []
     kpis: list[Kpi] = []
+    research: list[Research] = []
+    """Research any map of the project may cite by id (`based_on:`)."""

@@ -19,8 +19,9 @@ def build_project_index(project: Project, levels: dict[str, str], today=None) ->
 
     index = ProjectIndex()
     checked: list[CheckedFile] = []
-    for path in project.catalog_files():
-        doc = read_document(Source(display_path(path), path, project))
+    docs = [read_document(Source(display_path(path), path, project)) for path in project.catalog_files()]
+    _index_research(docs, index)
+    for doc in docs:
         settings = CheckSettings(index, levels, project.options, today)
         result = check_document(doc, settings)
         if result.model is not None and result.model.kind != "catalog":
@@ -32,3 +33,17 @@ def build_project_index(project: Project, levels: dict[str, str], today=None) ->
         if result.model is not None:
             index.add_catalog(result.model, doc.file)
     return index, checked
+
+
+def _index_research(docs, index: ProjectIndex) -> None:
+    """Research first, from every catalogue that passes the schema: unlike
+    personas, channels and KPIs, research is cited from other catalogues
+    (a persona's `based_on:`), which may come earlier in file order."""
+    from cjm.model.catalog import CatalogEntry
+    from cjm.pipeline.check import schema_check
+
+    for doc in docs:
+        model, _findings = schema_check(doc, ("catalog",))
+        for i, item in enumerate(getattr(model, "research", None) or []):
+            index.entries["research"].setdefault(item.id, CatalogEntry("research", item.id, item, doc.file,
+                                                                       ("research", i)))

@@ -156,8 +156,10 @@ def load_builtin_rules() -> dict[str, Rule]:
         unknown_kpi,
         unknown_pain_point,
         unknown_persona,
+        unknown_research,
         unknown_touchpoint,
         unreachable_step,
+        unsupported_claim,
     )
 
     return REGISTRY
