@@ -21,13 +21,14 @@ SHARED = catalog(
 
 
 def test_kinds_and_their_keys():
-    assert KINDS == ("persona", "channel", "kpi")
-    assert KEYS == {"persona": "personas", "channel": "channels", "kpi": "kpis"}
+    assert KINDS == ("persona", "channel", "kpi", "research")
+    assert KEYS == {"persona": "personas", "channel": "channels", "kpi": "kpis", "research": "research"}
 
 
 def test_an_empty_index_knows_nothing():
     index = ProjectIndex()
-    assert {kind: index.ids(kind) for kind in KINDS} == {"persona": set(), "channel": set(), "kpi": set()}
+    assert {kind: index.ids(kind) for kind in KINDS} == {"persona": set(), "channel": set(), "kpi": set(),
+                                                          "research": set()}
     assert index.get("persona", "sam") is None
     assert ProjectIndex().entries is not index.entries  # no shared default
 

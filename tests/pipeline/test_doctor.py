@@ -28,7 +28,8 @@ def by_name(checks: list[dict]) -> dict[str, dict]:
 def test_every_check_in_order_with_a_status_and_detail(here):
     checks, code = collect()
     names = [c["name"] for c in checks]
-    assert names == ["cjm", "python", *LIBRARIES, "ruamel C parser", "graphviz dot", "chromium", "config"]
+    assert names == ["cjm", "python", *LIBRARIES, "ruamel C parser", "graphviz dot", "font", "png", "pdf",
+                     "chromium", "config"]
     assert all(c["status"] in ("ok", "warning", "missing", "error") and c["detail"] for c in checks)
     assert by_name(checks)["cjm"]["detail"] == cjm.__version__
     assert sys.executable in by_name(checks)["python"]["detail"]
