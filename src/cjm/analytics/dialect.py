@@ -1,0 +1,204 @@
+"""The two SQL dialects cjm writes: DuckDB and Spark SQL.
+
+cjm owns the SQL text of each dialect instead of transpiling: a generic transpiler turned
+an exact percentile into an approximate one. Only what differs lives here; the query shapes
+(joins, window functions, aggregates) are written once in `cjm.analytics.queries`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ColType:
+    """A column type reduced to what the queries need, from either engine's schema."""
+
+    kind: str  # string, int, float, bool, timestamp_tz, timestamp, date, struct, map, list, other
+    fields: dict[str, "ColType"] = field(default_factory=dict)  # struct members
+    element: "ColType | None" = None  # list element or map value
+
+
+def quote_text(value: str) -> str:
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+class Dialect:
+    name = ""
+
+    def ident(self, name: str) -> str:
+        raise NotImplementedError
+
+    def text(self, value: str) -> str:
+        """A string literal."""
+        raise NotImplementedError
+
+    def field(self, base: str, name: str) -> str:
+        """A struct member."""
+        raise NotImplementedError
+
+    def map_get(self, base: str, key: str) -> str:
+        raise NotImplementedError
+
+    def json_get(self, base: str, key: str) -> str:
+        raise NotImplementedError
+
+    def first_param(self, params: str, key: str) -> str:
+        """The value struct of the first {key, value} item of a list with that key."""
+        raise NotImplementedError
+
+    def regex(self, value: str, pattern: str) -> str:
+        raise NotImplementedError
+
+    def as_text(self, expr: str) -> str:
+        return f"CAST({expr} AS {self.text_type})"
+
+    text_type = "VARCHAR"
+
+    def epoch_us_tz(self, expr: str) -> str:
+        """Epoch microseconds of an instant."""
+        raise NotImplementedError
+
+    def epoch_us_naive(self, expr: str, zone: str) -> str:
+        """Epoch microseconds of a wall-clock time in `zone`."""
+        raise NotImplementedError
+
+    def parse_instant(self, text: str) -> str:
+        """A text with a UTC offset, as an instant (NULL when unparseable)."""
+        raise NotImplementedError
+
+    def parse_naive(self, text: str) -> str:
+        """A text without offset, as a wall-clock time (NULL when unparseable)."""
+        raise NotImplementedError
+
+    def percentile(self, expr: str, p: float) -> str:
+        raise NotImplementedError
+
+    def ordered_join(self, value: str, order: str) -> str:
+        """Comma-joined text of `value` ordered by `order`, as an aggregate."""
+        raise NotImplementedError
+
+    def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
+        """Aggregate: the ranks of the attempts that start after the previous chosen one ended,
+        walking the attempts in (start, rank) order; the reentry rule."""
+        raise NotImplementedError
+
+    def explode(self, array: str) -> str:
+        raise NotImplementedError
+
+
+class DuckDBDialect(Dialect):
+    name = "duckdb"
+    text_type = "VARCHAR"
+
+    def ident(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    def text(self, value: str) -> str:
+        return "'" + value.replace("'", "''") + "'"
+
+    def field(self, base: str, name: str) -> str:
+        return f"struct_extract({base}, {self.text(name)})"
+
+    def map_get(self, base: str, key: str) -> str:
+        return f"{base}[{self.text(key)}]"
+
+    def json_get(self, base: str, key: str) -> str:
+        return f"json_extract_string({base}, {self.text('$.' + key)})"
+
+    def first_param(self, params: str, key: str) -> str:
+        return f"list_filter({params}, lambda p: p.key = {self.text(key)})[1].value"
+
+    def regex(self, value: str, pattern: str) -> str:
+        return f"regexp_full_match({value}, {self.text('(?s)' + pattern)})"
+
+    def epoch_us_tz(self, expr: str) -> str:
+        return f"epoch_us({expr})"
+
+    def epoch_us_naive(self, expr: str, zone: str) -> str:
+        return f"epoch_us(timezone({self.text(zone)}, CAST({expr} AS TIMESTAMP)))"
+
+    def parse_instant(self, text: str) -> str:
+        return f"TRY_CAST({text} AS TIMESTAMPTZ)"
+
+    def parse_naive(self, text: str) -> str:
+        return f"TRY_CAST({text} AS TIMESTAMP)"
+
+    def percentile(self, expr: str, p: float) -> str:
+        return f"quantile_cont({expr}, {p})"
+
+    def ordered_join(self, value: str, order: str) -> str:
+        return f"string_agg(CAST({value} AS VARCHAR), ',' ORDER BY {order})"
+
+    def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
+        items = f"list_sort(list({{'s': {start}, 'r': {rank}, 'e': {end}}}))"
+        return (
+            f"list_reduce({items}, lambda acc, x: CASE WHEN acc.e IS NULL OR x.s > acc.e "
+            f"THEN {{'e': x.e, 'c': list_append(acc.c, x.r)}} ELSE acc END, "
+            f"{{'e': NULL::BIGINT, 'c': []::BIGINT[]}}).c"
+        )
+
+    def explode(self, array: str) -> str:
+        return f"unnest({array})"
+
+
+class SparkDialect(Dialect):
+    name = "spark"
+    text_type = "STRING"
+
+    def ident(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
+    def text(self, value: str) -> str:
+        return quote_text(value)
+
+    def field(self, base: str, name: str) -> str:
+        return f"{base}.{self.ident(name)}"
+
+    def map_get(self, base: str, key: str) -> str:
+        return f"try_element_at({base}, {self.text(key)})"
+
+    def json_get(self, base: str, key: str) -> str:
+        return f"get_json_object({base}, {self.text('$.' + key)})"
+
+    def first_param(self, params: str, key: str) -> str:
+        return f"try_element_at(filter({params}, p -> p.key = {self.text(key)}), 1).value"
+
+    def regex(self, value: str, pattern: str) -> str:
+        # RLIKE searches: anchor both ends; Java \z is the very end, $ would allow a final newline.
+        return f"({value} RLIKE {self.text('(?s)^' + pattern + chr(92) + 'z')})"
+
+    def epoch_us_tz(self, expr: str) -> str:
+        return f"unix_micros({expr})"
+
+    def epoch_us_naive(self, expr: str, zone: str) -> str:
+        # The session time zone is UTC: the cast reads the wall clock as UTC, then shift it.
+        return f"unix_micros(to_utc_timestamp(CAST({expr} AS TIMESTAMP), {self.text(zone)}))"
+
+    def parse_instant(self, text: str) -> str:
+        return f"try_cast({text} AS TIMESTAMP)"
+
+    def parse_naive(self, text: str) -> str:
+        return f"try_cast({text} AS TIMESTAMP_NTZ)"
+
+    def percentile(self, expr: str, p: float) -> str:
+        return f"percentile_cont({p}) WITHIN GROUP (ORDER BY {expr})"
+
+    def ordered_join(self, value: str, order: str) -> str:
+        return (
+            f"array_join(transform(array_sort(collect_list(named_struct('o', {order}, 'v', CAST({value} AS STRING)))), "
+            f"x -> x.v), ',')"
+        )
+
+    def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
+        items = f"array_sort(collect_list(named_struct('s', {start}, 'r', {rank}, 'e', {end})))"
+        return (
+            f"aggregate({items}, named_struct('e', CAST(NULL AS BIGINT), 'c', CAST(array() AS ARRAY<BIGINT>)), "
+            f"(acc, x) -> IF(acc.e IS NULL OR x.s > acc.e, named_struct('e', x.e, 'c', concat(acc.c, array(x.r))), acc)).c"
+        )
+
+    def explode(self, array: str) -> str:
+        return f"explode({array})"
+
+
+DIALECTS = {"duckdb": DuckDBDialect(), "spark": SparkDialect()}
