@@ -75,7 +75,7 @@ class Dialect:
         raise NotImplementedError
 
     def ordered_join(self, value: str, order: str) -> str:
-        """Comma-joined text of `value` ordered by `order`, as an aggregate."""
+        """Comma-joined text of the first `limit` values ordered by `order`, as an aggregate."""
         raise NotImplementedError
 
     def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
@@ -127,8 +127,8 @@ class DuckDBDialect(Dialect):
     def percentile(self, expr: str, p: float) -> str:
         return f"quantile_cont({expr}, {p})"
 
-    def ordered_join(self, value: str, order: str) -> str:
-        return f"string_agg(CAST({value} AS VARCHAR), ',' ORDER BY {order})"
+    def ordered_join(self, value: str, order: str, limit: int) -> str:
+        return f"array_to_string(list(CAST({value} AS VARCHAR) ORDER BY {order})[1:{limit}], ',')"
 
     def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
         items = f"list_sort(list({{'s': {start}, 'r': {rank}, 'e': {end}}}))"
@@ -184,10 +184,10 @@ class SparkDialect(Dialect):
     def percentile(self, expr: str, p: float) -> str:
         return f"percentile_cont({p}) WITHIN GROUP (ORDER BY {expr})"
 
-    def ordered_join(self, value: str, order: str) -> str:
+    def ordered_join(self, value: str, order: str, limit: int) -> str:
         return (
-            f"array_join(transform(array_sort(collect_list(named_struct('o', {order}, 'v', CAST({value} AS STRING)))), "
-            f"x -> x.v), ',')"
+            f"array_join(slice(transform(array_sort(collect_list(named_struct('o', {order}, 'v', CAST({value} AS STRING)))), "
+            f"x -> x.v), 1, {limit}), ',')"
         )
 
     def first_arrival_fold(self, start: str, rank: str, end: str) -> str:

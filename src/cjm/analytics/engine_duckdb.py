@@ -1,7 +1,8 @@
 """The DuckDB engine: embedded, reads the files natively, works out of core.
 
-Intermediate tables live in a throw-away database file in the spill folder, so a scan
-larger than memory_limit pages to disk instead of failing; the folder is removed after.
+The stages that several outputs read (events, sequences, attempts) become temporary tables,
+the others views that DuckDB inlines. Past memory_limit DuckDB pages to the spill folder
+(temp_directory; a fresh one removed afterwards when not given).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ D = DIALECTS["duckdb"]
 
 
 def default_memory_limit() -> str:
-    """Half the machine's memory, at most 4 GB: the rest is left to the other processes of a
-    developer's machine or CI runner (DuckDB's own default is 80%)."""
+    """A quarter of the machine's memory, at most 3 GB: DuckDB's own default (80%) would leave
+    little to the other processes of a developer's machine or CI runner, and the process
+    uses some memory beyond DuckDB's buffer pool."""
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return "2GB"
-    return f"{max(256, min(4096, total // 2 // (1 << 20)))}MB"
+    return f"{max(256, min(3072, total // 4 // (1 << 20)))}MB"
 
 
 def _files(source: Source) -> str:
@@ -87,8 +89,7 @@ def run(
     spill = options.temp_directory or tempfile.mkdtemp(prefix="cjm-duckdb-")
     own_spill = options.temp_directory is None
     os.makedirs(spill, exist_ok=True)
-    db = os.path.join(spill, f"cjm-{os.getpid()}.duckdb")
-    con = duckdb.connect(db)
+    con = duckdb.connect()
     try:
         con.execute(f"SET memory_limit = {D.text(options.memory_limit or default_memory_limit())}")
         con.execute(f"SET temp_directory = {D.text(spill)}")
@@ -109,8 +110,9 @@ def run(
         queries = build(plan, D, schema, source, batch)
         total = len(queries.stages) + 1
         for done, (name, sql) in enumerate(queries.stages, start=1):
+            kind = "TABLE" if name in queries.reused else "VIEW"
             try:
-                con.execute(f"CREATE TABLE {name} AS {sql}")
+                con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
             except duckdb.Error as exc:
                 if done == 1:
                     raise read_failure(source, str(exc)) from None
@@ -131,8 +133,4 @@ def run(
         con.close()
         if own_spill:
             shutil.rmtree(spill, ignore_errors=True)
-        else:
-            for suffix in ("", ".wal"):
-                if os.path.exists(db + suffix):
-                    os.remove(db + suffix)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 
 from cjm.analytics.dialect import DIALECTS, ColType
 from cjm.analytics.errors import EngineUnavailableError
@@ -123,8 +124,15 @@ def run(
         spark = shared
     from pyspark.errors import PySparkException
 
+    shared_name = None
     try:
-        df = table if table is not None else _reader(spark, source)
+        if table is not None:
+            # A frame of another session reaches this one through a global view.
+            shared_name = f"cjm_input_{uuid.uuid4().hex}"
+            table.createOrReplaceGlobalTempView(shared_name)
+            df = spark.table(f"global_temp.{shared_name}")
+        else:
+            df = _reader(spark, source)
         if "_corrupt_record" in df.columns:
             raise read_failure(source, "a JSON line does not parse")
         df.createOrReplaceTempView("src")
@@ -136,7 +144,7 @@ def run(
     cached = []
     for done, (name, sql) in enumerate(queries.stages, start=1):
         frame = spark.sql(sql)
-        if name in ("ev", "seq", "att"):
+        if name in queries.reused:
             # Read by several outputs: computed once per job instead of once per output.
             frame = frame.persist()
             cached.append(frame)
@@ -156,6 +164,8 @@ def run(
     finally:
         for frame in cached:
             frame.unpersist()
+        if shared_name:
+            spark.catalog.dropGlobalTempView(shared_name)
     if progress:
         progress(total, total)
     return raws, {"name": "spark", "version": spark.version}, checks

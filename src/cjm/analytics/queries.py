@@ -124,6 +124,8 @@ class Queries:
     time_samples: str
     """(kind, raw time text): up to 3 samples each of times that do not parse ('bad'), with a
     UTC offset ('zoned') and without ('naive'): run only when something is wrong."""
+    reused: tuple[str, ...] = ("ev", "seq", "tried", "att")
+    """The stages several later ones read: worth computing once and keeping."""
 
 
 def _out(d: Dialect, kind: str, g: str = "g", **cols: str) -> str:
@@ -432,15 +434,14 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
     if plan.top_paths > 0:
         stages.append((
             "pe",
-            f"SELECT a.g, a.u, a.r0, e.rn, e.tp, row_number() OVER (PARTITION BY a.g, a.u, a.r0 ORDER BY e.rn) AS pos "
-            f"FROM att a JOIN seq e ON a.g = e.g AND a.u = e.u AND e.rn >= a.r0 AND e.ts <= a.t0 + {W} "
-            f"WHERE e.rn = a.r0 OR e.ptp <> e.tp",
+            f"SELECT a.g, a.u, a.r0, e.rn, e.tp FROM att a JOIN seq e ON a.g = e.g AND a.u = e.u AND e.rn >= a.r0 "
+            f"AND e.ts <= a.t0 + {W} WHERE e.rn = a.r0 OR e.ptp <> e.tp",
         ))
-        path_of = d.ordered_join("tp", "rn")
+        path_of = d.ordered_join("tp", "rn", sem.path_length)
         outputs.append(
             f"SELECT {_out(d, 'path', s1='path', n='c')} FROM (SELECT g, path, count(*) AS c, rank() OVER "
             f"(PARTITION BY g ORDER BY count(*) DESC) AS k FROM (SELECT g, {path_of} AS path FROM pe "
-            f"WHERE pos <= {sem.path_length} GROUP BY g, u, r0) p GROUP BY g, path) t WHERE k <= {plan.top_paths}"
+            f"GROUP BY g, u, r0) p GROUP BY g, path) t WHERE k <= {plan.top_paths}"
         )
     if raw_text is not None:
         checked = f"SELECT {raw_text} AS raw, CASE WHEN {d.regex(raw_text, ZONED)} THEN 1 ELSE 0 END AS zoned, " \
