@@ -98,6 +98,18 @@ def _kind(typ) -> ColType:
     return ColType("other")
 
 
+def _failures() -> tuple[type, ...]:
+    """The exceptions Spark raises for a query that fails (classic Spark wraps JVM errors in
+    py4j's; Spark Connect has no py4j)."""
+    from pyspark.errors import PySparkException
+
+    try:
+        from py4j.protocol import Py4JJavaError
+    except ImportError:
+        return (PySparkException,)
+    return (PySparkException, Py4JJavaError)
+
+
 def _reader(spark, source: Source):
     reader = spark.read
     if source.root:
@@ -122,7 +134,7 @@ def run(
         spark.conf.set("spark.sql.session.timeZone", "UTC")
     except Exception:  # Spark Connect sessions cannot branch: use the one session
         spark = shared
-    from pyspark.errors import PySparkException
+    failures = _failures()
 
     shared_name = None
     try:
@@ -137,7 +149,7 @@ def run(
             raise read_failure(source, "a JSON line does not parse")
         df.createOrReplaceTempView("src")
         schema = {f.name: _kind(f.dataType) for f in df.schema.fields}
-    except PySparkException as exc:
+    except failures as exc:
         raise read_failure(source, str(exc)) from None
     queries = build(plan, D, schema, source, batch)
     total = len(queries.stages) + 1
@@ -157,7 +169,7 @@ def run(
         checks = []
         if any(r.time_check[0] or (r.time_check[1] and r.time_check[2]) for r in raws.values()):
             checks = [tuple(r) for r in spark.sql(queries.time_samples).collect()]
-    except PySparkException as exc:
+    except failures as exc:
         if any(word in str(exc) for word in ("FAILED_READ_FILE", "EOFException", "Parquet", "CORRUPT", "gzip")):
             raise read_failure(source, str(exc)) from None
         raise
