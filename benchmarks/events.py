@@ -251,11 +251,13 @@ def generate(path: str, users: int, shape: str = "events", format: str = "parque
         raise ValueError("ga4 and segment data are nested: write them as parquet or jsonl")
     truth = Truth()
     writer = None
-    text = None
+    text = raw_file = None
     if hive:
         os.makedirs(path, exist_ok=True)
-    elif format == "csv" and path.endswith(".gz"):
-        text = gzip.GzipFile(path, "wb", mtime=0)  # mtime 0: the same seed gives the same bytes
+    elif format != "parquet" and path.endswith(".gz"):
+        # No name and mtime 0 in the header: the same seed gives the same bytes.
+        raw_file = open(path, "wb")
+        text = gzip.GzipFile(filename="", mode="wb", fileobj=raw_file, mtime=0)
     elif format != "parquet":
         text = open(path, "wb")
     try:
@@ -284,6 +286,8 @@ def generate(path: str, users: int, shape: str = "events", format: str = "parque
             writer.close()
         if text is not None:
             text.close()
+            if raw_file is not None:
+                raw_file.close()
     result = truth.to_dict()
     truth_path = (path.rstrip("/") + ".truth.json")
     with open(truth_path, "w", encoding="utf-8") as fh:

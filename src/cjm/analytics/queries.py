@@ -124,7 +124,7 @@ class Queries:
     time_samples: str
     """(kind, raw time text): up to 3 samples each of times that do not parse ('bad'), with a
     UTC offset ('zoned') and without ('naive'): run only when something is wrong."""
-    reused: tuple[str, ...] = ("ev", "seq", "tried", "att")
+    reused: tuple[str, ...] = ("summary", "seq", "seqc", "cand", "chain", "tried", "att")
     """The stages several later ones read: worth computing once and keeping."""
 
 
@@ -261,6 +261,16 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         bounds.append(f"ts <= {sem.until_us}")
     in_range = " AND ".join(bounds)
 
+    # Everything the totals and the conformance need, in one pass over the events.
+    stages.append((
+        "summary",
+        f"SELECT g, CASE WHEN tp IS NULL THEN 1 ELSE 0 END AS unm, nm, al, CASE WHEN al IS NOT NULL THEN tp END AS atp, "
+        f"CASE WHEN {in_range} THEN 1 ELSE 0 END AS inr, count(*) AS c, sum(CASE WHEN u IS NULL THEN 1 ELSE 0 END) AS nou, "
+        f"min(ts) AS lo, max(ts) AS hi, sum(CASE WHEN ts IS NULL THEN 1 ELSE 0 END) AS bad, "
+        f"sum(CASE WHEN zk = 1 THEN 1 ELSE 0 END) AS z1, sum(CASE WHEN zk = 0 THEN 1 ELSE 0 END) AS z0 "
+        f"FROM ev GROUP BY g, CASE WHEN tp IS NULL THEN 1 ELSE 0 END, nm, al, CASE WHEN al IS NOT NULL THEN tp END, "
+        f"CASE WHEN {in_range} THEN 1 ELSE 0 END",
+    ))
     order = f"ts, coalesce(st, {NO_STEP}), tp, b NULLS FIRST"
     stages.append((
         "seq",
@@ -318,6 +328,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         pos = (", " + ", ".join(f"CASE WHEN es = {k} THEN q0 END AS p{k}" for k in range(1, n + 1))) if strict else ""
         stages.append(("c1", f"SELECT g, u, r0, t0, es, b, {first}{pos} FROM cand"))
         p_cols = [f"p{k}" for k in range(1, n + 1)] if strict else []
+        keep = ["c.g", "c.u", "c.r0", "c.t0", "c.es", "c.b"]
         for k in range(2, n + 1):
             prev = f"c.t{k - 1}"
             fit = [f"e.st = {k}", f"e.ts >= {prev} + {plan.min_us[k - 1] or 0}", f"e.ts <= c.t0 + {W}"]
@@ -325,31 +336,30 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
                 fit.append(f"e.ts <= {prev} + {plan.max_us[k - 1]}")
             if sem.ties == "strict":
                 fit.append(f"e.ts > {prev}")
+            fit += [f"{prev} IS NOT NULL", f"c.es < {k}"]
+            # One LEFT JOIN per step, reading the previous level once: a level read twice
+            # would double the plan at every step.
             if strict:
                 # The very next visit: the next run of the collapsed sequence.
-                join = (
-                    f"SELECT c.g, c.u, c.r0, e.ts AS t, e.crn AS p FROM c{k - 1} c JOIN seqc e ON {key} "
-                    f"AND e.crn = c.p{k - 1} + 1 WHERE c.p{k - 1} IS NOT NULL AND c.es < {k} AND {' AND '.join(fit)}"
+                sel = [
+                    f"coalesce(c.{col}, e.ts) AS {col}" if col == f"t{k}"
+                    else f"coalesce(c.{col}, e.crn) AS {col}" if col == f"p{k}"
+                    else f"c.{col}"
+                    for col in t_cols + p_cols
+                ]
+                level = (
+                    f"SELECT {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN seqc e ON {key} "
+                    f"AND e.crn = c.p{k - 1} + 1 AND {' AND '.join(fit)}"
                 )
             else:
                 # The earliest event of step k that fits: steps are matched greedily.
-                join = (
-                    f"SELECT c.g, c.u, c.r0, min(e.ts) AS t FROM c{k - 1} c JOIN seq e ON {key} AND {' AND '.join(fit)} "
-                    f"WHERE {prev} IS NOT NULL AND c.es < {k} GROUP BY c.g, c.u, c.r0"
+                sel = [f"coalesce(c.{col}, min(e.ts)) AS {col}" if col == f"t{k}" else f"c.{col}" for col in t_cols]
+                group = keep + [f"c.{col}" for col in t_cols]
+                level = (
+                    f"SELECT {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN seq e ON {key} AND {' AND '.join(fit)} "
+                    f"GROUP BY {', '.join(group)}"
                 )
-            stages.append((f"n{k}", join))
-            sel = []
-            for col in t_cols + p_cols:
-                if col == f"t{k}":
-                    sel.append(f"coalesce(c.t{k}, n.t) AS t{k}")
-                elif col == f"p{k}":
-                    sel.append(f"coalesce(c.p{k}, n.p) AS p{k}")
-                else:
-                    sel.append(f"c.{col}")
-            stages.append((
-                f"c{k}",
-                f"SELECT c.g, c.u, c.r0, c.t0, c.es, c.b, {', '.join(sel)} FROM c{k - 1} c LEFT JOIN n{k} n ON {same}",
-            ))
+            stages.append((f"c{k}", level))
         stages.append(("chain", f"SELECT g, u, r0, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
 
     # --- exclusions, end, furthest step ------------------------------------------------------
@@ -400,7 +410,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         ]
         if caps:
             deadline = f"least({deadline}, CASE {' '.join(caps)} END)"
-    stages.append(("ends", "SELECT g, max(ts) AS de FROM ev GROUP BY g"))
+    stages.append(("ends", "SELECT g, max(hi) AS de FROM summary GROUP BY g"))
     stages.append((
         "att",
         f"SELECT c.g, c.u, c.r0, c.t0, c.es, c.rs, c.b, {', '.join('c.' + t for t in t_cols)}, "
@@ -410,12 +420,13 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
 
     # --- outputs -------------------------------------------------------------------------------
     outputs = [
-        f"SELECT {_out(d, 'totals', i1='count(*)', i2='sum(CASE WHEN u IS NULL THEN 1 ELSE 0 END)', i3=f'sum(CASE WHEN {in_range} THEN 1 ELSE 0 END)', i4=f'sum(CASE WHEN tp IS NULL AND {in_range} THEN 1 ELSE 0 END)', i5='min(ts)', i6='max(ts)', n='count(DISTINCT u)')} FROM ev GROUP BY g",
-        f"SELECT {_out(d, 'times', i1='sum(CASE WHEN ts IS NULL THEN 1 ELSE 0 END)', i2='sum(CASE WHEN zk = 1 THEN 1 ELSE 0 END)', i3='sum(CASE WHEN zk = 0 THEN 1 ELSE 0 END)')} FROM ev GROUP BY g",
-        f"SELECT {_out(d, 'unmatched', s1='nm', n='c')} FROM (SELECT g, nm, count(*) AS c, row_number() OVER "
-        f"(PARTITION BY g ORDER BY count(*) DESC, nm NULLS FIRST) AS k FROM ev WHERE tp IS NULL AND {in_range} "
+        f"SELECT {_out(d, 'totals', i1='sum(c)', i2='sum(nou)', i3='coalesce(sum(CASE WHEN inr = 1 THEN c END), 0)', i4='coalesce(sum(CASE WHEN inr = 1 AND unm = 1 THEN c END), 0)', i5='min(lo)', i6='max(hi)')} FROM summary GROUP BY g",
+        f"SELECT {_out(d, 'units', n='count(DISTINCT u)')} FROM ev GROUP BY g",
+        f"SELECT {_out(d, 'times', i1='sum(bad)', i2='sum(z1)', i3='sum(z0)')} FROM summary GROUP BY g",
+        f"SELECT {_out(d, 'unmatched', s1='nm', n='c')} FROM (SELECT g, nm, sum(c) AS c, row_number() OVER "
+        f"(PARTITION BY g ORDER BY sum(c) DESC, nm NULLS FIRST) AS k FROM summary WHERE unm = 1 AND inr = 1 "
         f"GROUP BY g, nm) t WHERE k <= {TOP_UNMATCHED}",
-        f"SELECT {_out(d, 'overlap', s1='nm', s2='al', i1='tp', n='count(*)')} FROM ev WHERE al IS NOT NULL GROUP BY g, nm, al, tp",
+        f"SELECT {_out(d, 'overlap', s1='nm', s2='al', i1='atp', n='sum(c)')} FROM summary WHERE al IS NOT NULL GROUP BY g, nm, al, atp",
         f"SELECT {_out(d, 'reach', i1='tp', n='count(DISTINCT u)')} FROM seq WHERE {in_range} GROUP BY g, tp",
         f"SELECT {_out(d, 'dfg', i1='ptp', i2='tp', n='count(*)')} FROM seq WHERE ptp IS NOT NULL AND ptp <> tp AND {in_range} GROUP BY g, ptp, tp",
         f"SELECT {_out(d, 'att', s1='b', i1='es', i2='rs', i3='cens', i4='day', n='count(*)')} FROM att GROUP BY g, b, es, rs, cens, day",
@@ -466,7 +477,9 @@ def parse_rows(rows: list[tuple]) -> dict[int, Raw]:
         raw = raws.setdefault(g, Raw())
         if kind == "totals":
             raw.events, raw.events_without_unit, raw.events_in_range = i1, i2, i3
-            raw.unmatched_in_range, raw.ts_min, raw.ts_max, raw.units = i4, i5, i6, count
+            raw.unmatched_in_range, raw.ts_min, raw.ts_max = i4, i5, i6
+        elif kind == "units":
+            raw.units = count
         elif kind == "times":
             times[g] = (i1, i2, i3)
         elif kind == "unmatched":
