@@ -124,7 +124,7 @@ def run(
             rows.extend(con.execute(sql).fetchall())
         if progress:
             progress(total, total)
-        raws = parse_rows(rows)
+        raws = parse_rows(rows, len(plan.journey.touchpoints))
         checks = []
         if any(r.time_check[0] or (r.time_check[1] and r.time_check[2]) for r in raws.values()):
             checks = con.execute(queries.time_samples).fetchall()

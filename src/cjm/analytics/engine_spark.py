@@ -165,7 +165,7 @@ def run(
             progress(done, total)
     try:
         rows = [tuple(r) for r in spark.sql(" UNION ALL ".join(queries.outputs)).collect()]
-        raws = parse_rows(rows)
+        raws = parse_rows(rows, len(plan.journey.touchpoints))
         checks = []
         if any(r.time_check[0] or (r.time_check[1] and r.time_check[2]) for r in raws.values()):
             checks = [tuple(r) for r in spark.sql(queries.time_samples).collect()]

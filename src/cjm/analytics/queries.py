@@ -272,19 +272,22 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         f"CASE WHEN {in_range} THEN 1 ELSE 0 END",
     ))
     order = f"ts, coalesce(st, {NO_STEP}), tp, b NULLS FIRST"
-    stages.append((
-        "seq",
+    # run: how many visits (runs of one touchpoint) up to this event; paths and strict order
+    # count visits, and a difference of two run numbers is a position along the path.
+    runs = plan.top_paths > 0 or sem.order == "strict"
+    numbered = (
         f"SELECT g, u, ts, tp, st, b, row_number() OVER w AS rn, lag(tp) OVER w AS ptp FROM ev "
-        f"WHERE tp IS NOT NULL AND u IS NOT NULL AND ts IS NOT NULL "
-        f"WINDOW w AS (PARTITION BY g, u ORDER BY {order})",
-    ))
+        f"WHERE tp IS NOT NULL AND u IS NOT NULL AND ts IS NOT NULL WINDOW w AS (PARTITION BY g, u ORDER BY {order})"
+    )
+    if runs:
+        numbered = (
+            f"SELECT s.*, sum(CASE WHEN ptp IS NULL OR ptp <> tp THEN 1 ELSE 0 END) OVER (PARTITION BY g, u ORDER BY rn "
+            f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run FROM ({numbered}) s"
+        )
+    stages.append(("seq", numbered))
     base = "seq"
     if sem.order == "strict":
-        stages.append((
-            "seqc",
-            "SELECT g, u, ts, tp, st, b, rn, row_number() OVER (PARTITION BY g, u ORDER BY rn) AS crn "
-            "FROM seq WHERE ptp IS NULL OR ptp <> tp",
-        ))
+        stages.append(("seqc", "SELECT g, u, ts, tp, st, b, rn, run AS crn FROM seq WHERE ptp IS NULL OR ptp <> tp"))
         base = "seqc"
 
     # --- candidates and the chain ----------------------------------------------------------
@@ -443,14 +446,26 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         }
         outputs.append(f"SELECT {_out(d, 'dur', i1='k', **pct)} FROM ({parts}) t GROUP BY g, k")
     if plan.top_paths > 0:
+        # A path is the entry's touchpoint, then the touchpoint of each later visit within the
+        # window, up to path_length of them.
+        length = sem.path_length
+        position = "e.run - s.run + 1"
         stages.append((
             "pe",
-            f"SELECT a.g, a.u, a.r0, e.rn, e.tp FROM att a JOIN seq e ON a.g = e.g AND a.u = e.u AND e.rn >= a.r0 "
-            f"AND e.ts <= a.t0 + {W} WHERE e.rn = a.r0 OR e.ptp <> e.tp",
+            f"SELECT a.g, a.u, a.r0, e.rn, e.tp, CASE WHEN e.rn = a.r0 THEN 1 ELSE {position} END AS pos "
+            f"FROM att a JOIN seq s ON s.g = a.g AND s.u = a.u AND s.rn = a.r0 "
+            f"JOIN seq e ON e.g = a.g AND e.u = a.u AND e.rn >= a.r0 AND e.ts <= a.t0 + {W} "
+            f"WHERE e.rn = a.r0 OR (e.ptp <> e.tp AND {position} <= {length})",
         ))
-        path_of = d.ordered_join("tp", "rn", sem.path_length)
+        radix = len(tps) + 1
+        if radix ** length < 1 << 62:
+            # As one integer, digit pos in base (touchpoints + 1): a plain sum, no ordering.
+            weight = "CASE pos " + " ".join(f"WHEN {k} THEN {radix ** (k - 1)}" for k in range(1, length + 1)) + " END"
+            path_of, column = f"sum((tp + 1) * {weight})", "i1"
+        else:
+            path_of, column = d.ordered_join("tp", "rn", length), "s1"
         outputs.append(
-            f"SELECT {_out(d, 'path', s1='path', n='c')} FROM (SELECT g, path, count(*) AS c, rank() OVER "
+            f"SELECT {_out(d, 'path', **{column: 'path'}, n='c')} FROM (SELECT g, path, count(*) AS c, rank() OVER "
             f"(PARTITION BY g ORDER BY count(*) DESC) AS k FROM (SELECT g, {path_of} AS path FROM pe "
             f"GROUP BY g, u, r0) p GROUP BY g, path) t WHERE k <= {plan.top_paths}"
         )
@@ -468,7 +483,15 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
     return Queries(stages, outputs, samples)
 
 
-def parse_rows(rows: list[tuple]) -> dict[int, Raw]:
+def _decode(code: int, radix: int) -> tuple[int, ...]:
+    path = []
+    while code:
+        code, digit = divmod(code, radix)
+        path.append(digit - 1)
+    return tuple(path)
+
+
+def parse_rows(rows: list[tuple], touchpoints: int) -> dict[int, Raw]:
     """Raw aggregates per batch key from the output rows (in OUT_COLUMNS order)."""
     raws: dict[int, Raw] = {}
     times: dict[int, tuple[int, int, int]] = {}
@@ -496,7 +519,7 @@ def parse_rows(rows: list[tuple]) -> dict[int, Raw]:
         elif kind == "dur":
             raw.durations[i1] = (d1, d2, d3, d4)
         elif kind == "path":
-            raw.paths[tuple(int(x) for x in s1.split(","))] = count
+            raw.paths[_decode(i1, touchpoints + 1) if s1 is None else tuple(int(x) for x in s1.split(","))] = count
     for g, raw in raws.items():
         raw.time_check = times.get(g, (0, 0, 0))
     return raws
