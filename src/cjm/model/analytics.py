@@ -8,6 +8,7 @@ config models. The integrator adds ``events:`` to ``Touchpoint`` and ``analytics
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from typing import Annotated, Literal, Union
 
@@ -158,9 +159,9 @@ class FunnelDefaults(_Model):
     """Step id -> min/max time from the previous step."""
     exclusions: list[Exclusion] = []
     breakdown: Breakdown | None = None
-    since: str | None = None
+    since: _dt.datetime | _dt.date | str | None = None
     """Earliest entry time (ISO-8601 date or timestamp, UTC unless it has an offset)."""
-    until: str | None = None
+    until: _dt.datetime | _dt.date | str | None = None
     """Latest entry time (inclusive; a date means the end of that day)."""
     top_paths: Annotated[StrictInt, Field(ge=0, le=1000)] = 10
     path_length: Annotated[StrictInt, Field(ge=1, le=100)] = 10
