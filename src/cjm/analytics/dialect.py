@@ -7,6 +7,7 @@ an exact percentile into an approximate one. Only what differs lives here; the q
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 
@@ -23,68 +24,73 @@ def quote_text(value: str) -> str:
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-class Dialect:
+class Dialect(ABC):
     name = ""
+    text_type = "VARCHAR"
 
+    @abstractmethod
     def ident(self, name: str) -> str:
-        raise NotImplementedError
+        """A quoted identifier."""
 
+    @abstractmethod
     def text(self, value: str) -> str:
         """A string literal."""
-        raise NotImplementedError
 
+    @abstractmethod
     def field(self, base: str, name: str) -> str:
         """A struct member."""
-        raise NotImplementedError
 
+    @abstractmethod
     def map_get(self, base: str, key: str) -> str:
-        raise NotImplementedError
+        """A map's value for a key, NULL when absent."""
 
+    @abstractmethod
     def json_get(self, base: str, key: str) -> str:
-        raise NotImplementedError
+        """A member of a JSON object held as text, as text."""
 
+    @abstractmethod
     def first_param(self, params: str, key: str) -> str:
         """The value struct of the first {key, value} item of a list with that key."""
-        raise NotImplementedError
 
+    @abstractmethod
     def regex(self, value: str, pattern: str) -> str:
-        raise NotImplementedError
+        """Whether the whole text matches a pattern of glob_to_regex."""
 
     def as_text(self, expr: str) -> str:
         return f"CAST({expr} AS {self.text_type})"
 
-    text_type = "VARCHAR"
-
+    @abstractmethod
     def epoch_us_tz(self, expr: str) -> str:
         """Epoch microseconds of an instant."""
-        raise NotImplementedError
 
+    @abstractmethod
     def epoch_us_naive(self, expr: str, zone: str) -> str:
         """Epoch microseconds of a wall-clock time in `zone`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def parse_instant(self, text: str) -> str:
         """A text with a UTC offset, as an instant (NULL when unparseable)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def parse_naive(self, text: str) -> str:
         """A text without offset, as a wall-clock time (NULL when unparseable)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def percentile(self, expr: str, p: float) -> str:
-        raise NotImplementedError
+        """The exact percentile p of an aggregate, interpolated linearly between ranks."""
 
-    def ordered_join(self, value: str, order: str) -> str:
+    @abstractmethod
+    def ordered_join(self, value: str, order: str, limit: int) -> str:
         """Comma-joined text of the first `limit` values ordered by `order`, as an aggregate."""
-        raise NotImplementedError
 
+    @abstractmethod
     def first_arrival_fold(self, start: str, rank: str, end: str) -> str:
         """Aggregate: the ranks of the attempts that start after the previous chosen one ended,
         walking the attempts in (start, rank) order; the reentry rule."""
-        raise NotImplementedError
 
+    @abstractmethod
     def explode(self, array: str) -> str:
-        raise NotImplementedError
+        """One row per element of an array."""
 
 
 class DuckDBDialect(Dialect):

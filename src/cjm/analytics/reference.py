@@ -239,9 +239,10 @@ def select(plan: Plan, attempts: list[Attempt]) -> list[Attempt]:
     earliest); or, with reentry, each attempt that starts after the previous one ended.
     Excluded attempts and attempts that never reached their first step do not count."""
     counts = [a for a in attempts if a.excluded_at is None and a.reached >= a.entry_step]
+    counted = {id(a) for a in counts}
     mode = plan.semantics.attempt
     if mode == "first":
-        return [a for a in attempts[:1] if a in counts]
+        return [a for a in attempts[:1] if id(a) in counted]
     if mode == "best":
         return sorted(counts, key=lambda a: (-a.reached, a.entry_step, a.t0, a.rn))[:1]
     chosen, last_end = [], None
@@ -249,7 +250,7 @@ def select(plan: Plan, attempts: list[Attempt]) -> list[Attempt]:
         if last_end is None or a.t0 > last_end:
             chosen.append(a)
             last_end = a.end
-    return [a for a in chosen if a in counts]
+    return [a for a in chosen if id(a) in counted]
 
 
 def censored(plan: Plan, a: Attempt, data_end: int | None) -> bool:
