@@ -7,7 +7,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml import YAML
 
-from cjm.analytics import JourneyShape, Matcher, Semantics, Source
+from cjm.analytics import FunnelRequest, JourneyShape, Matcher, Semantics, Source
 from cjm.analytics.spec import parse_time
 from cjm.model.analytics import AnalyticsConfig, EventSpec, parse_duration
 from cjm.model.journey import JourneyMap
@@ -47,6 +47,10 @@ def test_an_analytics_section_parses(tmp_path):
     source = Source.from_config(config.source, base=str(tmp_path))
     assert source.format == "parquet" and source.shape == "ga4" and source.time_unit == "us"
     assert source.columns.actor == "user_pseudo_id" and source.root.endswith("data/events")
+    journey = JourneyShape.build([("cart", [("c", ["add_to_cart"], [])]), ("purchase", [("p", ["purchase"], [])])])
+    request = FunnelRequest.from_config(config, journey, base=str(tmp_path))
+    assert request.source == source and request.semantics == semantics and request.steps == "stages"
+    assert request.top_paths == 10 and request.engine == "duckdb"
 
 
 def test_defaults():

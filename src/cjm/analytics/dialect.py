@@ -89,6 +89,10 @@ class Dialect(ABC):
         walking the attempts in (start, rank) order; the reentry rule."""
 
     @abstractmethod
+    def unique_id(self) -> str:
+        """A number that differs between the rows of a query (not necessarily consecutive)."""
+
+    @abstractmethod
     def explode(self, array: str) -> str:
         """One row per element of an array."""
 
@@ -143,6 +147,9 @@ class DuckDBDialect(Dialect):
             f"THEN {{'e': x.e, 'c': list_append(acc.c, x.r)}} ELSE acc END, "
             f"{{'e': NULL::BIGINT, 'c': []::BIGINT[]}}).c"
         )
+
+    def unique_id(self) -> str:
+        return "row_number() OVER ()"
 
     def explode(self, array: str) -> str:
         return f"unnest({array})"
@@ -202,6 +209,10 @@ class SparkDialect(Dialect):
             f"aggregate({items}, named_struct('e', CAST(NULL AS BIGINT), 'c', CAST(array() AS ARRAY<BIGINT>)), "
             f"(acc, x) -> IF(acc.e IS NULL OR x.s > acc.e, named_struct('e', x.e, 'c', concat(acc.c, array(x.r))), acc)).c"
         )
+
+    def unique_id(self) -> str:
+        # row_number() OVER () would move every row to one partition.
+        return "monotonically_increasing_id()"
 
     def explode(self, array: str) -> str:
         return f"explode({array})"

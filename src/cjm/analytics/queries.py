@@ -124,8 +124,10 @@ class Queries:
     time_samples: str
     """(kind, raw time text): up to 3 samples each of times that do not parse ('bad'), with a
     UTC offset ('zoned') and without ('naive'): run only when something is wrong."""
-    reused: tuple[str, ...] = ("summary", "seq", "seqc", "cand", "chain", "tried", "att")
-    """The stages several later ones read: worth computing once and keeping."""
+    reused: tuple[str, ...] = ()
+    """The stages several later ones read: worth computing once and keeping. Among them the
+    chain levels: each is read by the next level and by its join, and a view read twice
+    would double the plan at every step."""
 
 
 def _out(d: Dialect, kind: str, g: str = "g", **cols: str) -> str:
@@ -302,7 +304,8 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
             f"SELECT g, u, t0, r0{', q0' if crn else ''}, es, b FROM (SELECT *, row_number() OVER "
             f"(PARTITION BY g, u ORDER BY t0, r0) AS k FROM ({cand}) c) c WHERE k = 1"
         )
-    stages.append(("cand", cand))
+    # cid: a number per candidate, so that the chain groups and joins on one integer.
+    stages.append(("cand", f"SELECT c.*, {d.unique_id()} AS cid FROM ({cand}) c"))
 
     key = "c.g = e.g AND c.u = e.u"
     same = "n.g = c.g AND n.u = c.u AND n.r0 = c.r0"
@@ -329,7 +332,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         strict = sem.order == "strict"
         first = ", ".join(f"CASE WHEN es = {k} THEN t0 END AS t{k}" for k in range(1, n + 1))
         pos = (", " + ", ".join(f"CASE WHEN es = {k} THEN q0 END AS p{k}" for k in range(1, n + 1))) if strict else ""
-        stages.append(("c1", f"SELECT g, u, r0, t0, es, b, {first}{pos} FROM cand"))
+        stages.append(("c1", f"SELECT cid, g, u, r0, t0, es, b, {first}{pos} FROM cand"))
         p_cols = [f"p{k}" for k in range(1, n + 1)] if strict else []
         keep = ["c.g", "c.u", "c.r0", "c.t0", "c.es", "c.b"]
         for k in range(2, n + 1):
@@ -340,8 +343,6 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
             if sem.ties == "strict":
                 fit.append(f"e.ts > {prev}")
             fit += [f"{prev} IS NOT NULL", f"c.es < {k}"]
-            # One LEFT JOIN per step, reading the previous level once: a level read twice
-            # would double the plan at every step.
             if strict:
                 # The very next visit: the next run of the collapsed sequence.
                 sel = [
@@ -351,17 +352,17 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
                     for col in t_cols + p_cols
                 ]
                 level = (
-                    f"SELECT {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN seqc e ON {key} "
+                    f"SELECT c.cid, {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN seqc e ON {key} "
                     f"AND e.crn = c.p{k - 1} + 1 AND {' AND '.join(fit)}"
                 )
             else:
                 # The earliest event of step k that fits: steps are matched greedily.
-                sel = [f"coalesce(c.{col}, min(e.ts)) AS {col}" if col == f"t{k}" else f"c.{col}" for col in t_cols]
-                group = keep + [f"c.{col}" for col in t_cols]
-                level = (
-                    f"SELECT {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN seq e ON {key} AND {' AND '.join(fit)} "
-                    f"GROUP BY {', '.join(group)}"
-                )
+                stages.append((
+                    f"n{k}",
+                    f"SELECT c.cid, min(e.ts) AS t FROM c{k - 1} c JOIN seq e ON {key} AND {' AND '.join(fit)} GROUP BY c.cid",
+                ))
+                sel = [f"coalesce(c.{col}, n.t) AS {col}" if col == f"t{k}" else f"c.{col}" for col in t_cols]
+                level = f"SELECT c.cid, {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN n{k} n ON n.cid = c.cid"
             stages.append((f"c{k}", level))
         stages.append(("chain", f"SELECT g, u, r0, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
 
@@ -480,7 +481,8 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         f"ORDER BY raw NULLS FIRST LIMIT 3) {kind}"
         for kind, cond in (("bad", "bad = 1"), ("zoned", "bad = 0 AND zoned = 1"), ("naive", "bad = 0 AND zoned = 0"))
     )
-    return Queries(stages, outputs, samples)
+    reused = ("summary", "seq", "seqc", "cand", "chain", "tried", "att") + tuple(f"c{k}" for k in range(1, n + 1))
+    return Queries(stages, outputs, samples, reused)
 
 
 def _decode(code: int, radix: int) -> tuple[int, ...]:

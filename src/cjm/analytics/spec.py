@@ -396,6 +396,23 @@ class FunnelRequest:
     progress: Progress | None = field(default=None, compare=False)
     """Called as progress(done, total) after each stage of the engine's work."""
 
+    @classmethod
+    def from_config(
+        cls, analytics: object, journey: JourneyShape, base: str = ".", engine: str = "duckdb",
+        options: EngineOptions | None = None, progress: Progress | None = None,
+    ) -> "FunnelRequest":
+        """From a validated ``cjm.model.analytics.AnalyticsConfig`` (its source and funnel
+        defaults); paths are relative to `base`, the project root."""
+        source_config = analytics.source  # type: ignore[attr-defined]
+        if source_config is None:
+            raise RequestError("cjm.yaml has no analytics.source", "add analytics: {source: {path: <event files>}} to cjm.yaml")
+        funnel = analytics.funnel  # type: ignore[attr-defined]
+        steps = tuple(funnel.steps) if isinstance(funnel.steps, list) else funnel.steps
+        return cls(
+            Source.from_config(source_config, base), journey, steps, Semantics.from_defaults(funnel),
+            engine, options or EngineOptions(), funnel.top_paths, progress,  # type: ignore[arg-type]
+        )
+
 
 @dataclass(frozen=True)
 class Step:
