@@ -119,9 +119,7 @@ def run(
                 raise
             if progress:
                 progress(done, total)
-        rows = []
-        for sql in queries.outputs:
-            rows.extend(con.execute(sql).fetchall())
+        rows = con.execute(" UNION ALL ".join(queries.outputs)).fetchall()
         if progress:
             progress(total, total)
         raws = parse_rows(rows, len(plan.journey.touchpoints))
