@@ -154,16 +154,18 @@ def run(
     queries = build(plan, D, schema, source, batch)
     total = len(queries.stages) + 1
     cached = []
-    for done, (name, sql) in enumerate(queries.stages, start=1):
-        frame = spark.sql(sql)
-        if name in queries.reused:
-            # Read by several outputs: computed once per job instead of once per output.
-            frame = frame.persist()
-            cached.append(frame)
-        frame.createOrReplaceTempView(name)
-        if progress:
-            progress(done, total)
     try:
+        for done, (name, sql) in enumerate(queries.stages, start=1):
+            frame = spark.sql(sql)
+            if name in queries.reused:
+                # Read by several later stages: computed once and cut from its lineage, so that
+                # the plans stay small (each chain level is read twice: inlined, the plan
+                # would double at every step).
+                frame = frame.localCheckpoint(eager=True)
+                cached.append(frame)
+            frame.createOrReplaceTempView(name)
+            if progress:
+                progress(done, total)
         rows = [tuple(r) for r in spark.sql(" UNION ALL ".join(queries.outputs)).collect()]
         raws = parse_rows(rows, len(plan.journey.touchpoints))
         checks = []
