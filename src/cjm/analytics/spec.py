@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Literal, Sequence
 
 from cjm.analytics.errors import InputNotFoundError, NoEventsMappedError, RequestError
-from cjm.model.analytics import parse_duration
 
 Unit = Literal["person", "session"]
 Entry = Literal["closed", "open"]
