@@ -2,7 +2,8 @@
 # Set up everything the test suite needs on a fresh Debian/Ubuntu machine, then
 # run it. Safe to run again: each step is skipped when already done.
 #   system: Graphviz (dot), Chromium (browser tests), Node.js + npm (Mermaid's parser),
-#           poppler-utils (pdftotext reads the PDFs back), librsvg2-bin (the PDF engine cjm prefers)
+#           poppler-utils (pdftotext reads the PDFs back), librsvg2-bin (the PDF engine cjm prefers),
+#           Java 17 (the analytics tests on Spark)
 #   python: a virtualenv in .venv with cjm and its test extras
 #   node:   tests/js/node_modules from the committed package-lock.json
 set -euo pipefail
@@ -16,6 +17,7 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v rsvg-convert >/dev/null 2>&1 || need+=(librsvg2-bin)
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)  # the analytics Spark engine
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing system packages: ${need[*]}" >&2
   SUDO=""
@@ -28,7 +30,7 @@ PYTHON="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,spark]'
 
 if [ -f tests/js/package-lock.json ]; then
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
