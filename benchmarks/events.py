@@ -252,6 +252,7 @@ def generate(path: str, users: int, shape: str = "events", format: str = "parque
     truth = Truth()
     writer = None
     text = raw_file = None
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     if hive:
         os.makedirs(path, exist_ok=True)
     elif format != "parquet" and path.endswith(".gz"):

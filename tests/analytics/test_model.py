@@ -28,14 +28,13 @@ analytics:
     since: 2026-11-01
     until: 2026-11-30
   snapshot: metrics/shop.json
-  max_age: 30d
 """
 
 
 def test_an_analytics_section_parses(tmp_path):
     data = YAML(typ="safe").load(CONFIG)["analytics"]
     config = AnalyticsConfig.model_validate(data)
-    assert config.funnel.window == 1800 and config.max_age == 30 * 86400
+    assert config.funnel.window == 1800
     assert config.funnel.exclusions[0].from_ == "cart"
     semantics = Semantics.from_defaults(config.funnel)
     assert semantics.window_seconds == 1800 and semantics.unit == "session"

@@ -137,6 +137,7 @@ def test_case(stem, case, tmp_path, monkeypatch):
     # Each case runs in its own empty folder, holding the case's other files.
     monkeypatch.chdir(tmp_path)
     for name, content in (case.get("files") or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(content, encoding="utf-8")
     spec = CASE_FILES[stem]
     code = spec["code"]

@@ -17,7 +17,7 @@ import sys
 import typer
 
 from cjm import __version__
-from cjm.cli import diff, doctor, fmt, init, interop, render, review, rules, schema, site, validate
+from cjm.cli import analyze, diff, doctor, fmt, init, interop, render, review, rules, schema, site, validate
 from cjm.cli.console import CURRENT, Console
 from cjm.diagnostics.exits import ExitCode
 
@@ -54,7 +54,7 @@ def _main(
     CURRENT.set(Console(color, quiet, verbose))
 
 
-for _module in (validate, rules, schema, render, fmt, diff, interop, init, doctor, site, review):
+for _module in (validate, rules, schema, render, fmt, diff, interop, init, doctor, site, review, analyze):
     _module.register(app)
 
 

@@ -1,9 +1,9 @@
 """The YAML format of journey analytics: which events mean "the customer was here",
 where the event data lives, and the team's funnel defaults.
 
-Standalone on purpose: these models are not yet referenced by the map or the project
-config models. The integrator adds ``events:`` to ``Touchpoint`` and ``analytics:`` to
-``ProjectConfig``; ``cjm.analytics`` turns the validated values into engine requests.
+A touchpoint's ``events:`` (``cjm.model.journey.Touchpoint``) and the ``analytics:``
+section of cjm.yaml (``cjm.model.config.ProjectConfig``) use these models;
+``cjm.analytics`` turns the validated values into engine requests.
 """
 
 from __future__ import annotations
@@ -178,6 +178,6 @@ class AnalyticsConfig(_Model):
     source: DataSource | None = None
     funnel: FunnelDefaults = Field(default_factory=_default_funnel)
     snapshot: str | None = None
-    """Path of the metrics snapshot file; `metrics/<map stem>.json` when left out."""
-    max_age: Duration | None = None
-    """How old the data's end may be before the snapshot counts as stale, e.g. 30d."""
+    """Path of a map's metrics snapshot, relative to the project; `{map}` is the map's file name
+    without .yaml. Default: `metrics/{map}.json`. How old it may be is the stale-metrics rule's
+    option (`rules: {stale-metrics: {max_age_days: 30}}`)."""

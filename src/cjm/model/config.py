@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cjm.model.analytics import AnalyticsConfig
 from cjm.model.journey import FormatVersion
 
 RuleLevel = Literal["error", "warning", "info", "off"]
@@ -102,3 +103,5 @@ class ProjectConfig(_Model):
     fail_level: Literal["error", "warning", "info"] = "error"
     render: RenderConfig = Field(default_factory=_default_render)
     site: SiteConfig = Field(default_factory=_default_site)
+    analytics: AnalyticsConfig | None = None
+    """Where event data lives and the funnel semantics, for `cjm analyze`."""

@@ -14,6 +14,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt
 
+from cjm.model.analytics import EventSpec
+
 FORMAT_VERSION = 1
 
 Id = Annotated[
@@ -186,6 +188,9 @@ class Touchpoint(_Model):
     pain_points: list[PainPoint] = []
     opportunities: list[Opportunity] = []
     kpis: list[Id] = []
+    events: list[EventSpec] = []
+    """Which events mean "the customer was here" (for `cjm analyze`): event names or globs,
+    or `{name, where: {property: value}}`."""
     next: list[Id] = []
     """Ids of the touchpoints that may come next (branches); the following step when left out."""
     evidence: list[Link] = []

@@ -47,6 +47,8 @@ class ResolvedMap:
     colors: dict[str, str] = field(default_factory=dict)
     # Another map drawn on this one for comparison (cjm render --compare).
     compare: ResolvedMap | None = None
+    # The map's metrics snapshot (cjm analyze -o), when there is one: renderers draw its numbers.
+    metrics: Any = None
 
     # --- shortcuts ---------------------------------------------------------
     @property
@@ -187,7 +189,10 @@ class ResolvedMap:
         return data
 
 
-def resolve(model: JourneyMap, source: str, catalog: Any = None) -> ResolvedMap:
+def resolve(model: JourneyMap, source: str, catalog: Any = None, metrics: Any = None) -> ResolvedMap:
+    """``metrics`` (a ``cjm.model.metrics.Metrics``): a KPI that binds a metric
+    shows the snapshot's value as its actual, with the snapshot and the data's
+    last day as its source."""
     """``catalog`` is a ``cjm.rules.ProjectIndex`` (or None): ids -> entries."""
     entries = catalog.entries if catalog is not None else {"persona": {}, "channel": {}, "kpi": {}}
     personas: list[Persona] = []
@@ -205,9 +210,18 @@ def resolve(model: JourneyMap, source: str, catalog: Any = None) -> ResolvedMap:
                                                                                   for k in a.kpis}
     kpis = {kid: e.value for kid, e in sorted(entries["kpi"].items()) if kid in used_kpis}
     kpis.update({k.id: k for k in model.kpis})
+    if metrics is not None and getattr(metrics, "present", False):
+        from cjm.model.metrics import metric_value
+
+        for kid, kpi in list(kpis.items()):
+            value = metric_value(kpi, metrics)
+            if value is not None:
+                when = f", data to {metrics.data_end.isoformat()}" if metrics.data_end else ""
+                kpis[kid] = kpi.model_copy(update={"actual": value, "source": f"{metrics.shown}{when}"})
     used_channels = {tp.channel for s in model.stages for tp in s.touchpoints if tp.channel}
     channels = {cid: c for cid, c in channels.items() if cid in used_channels or cid in {c.id for c in model.channels}}
     colors = {}
     for i, p in enumerate(personas):
         colors[p.id] = p.color or PERSONA_COLORS[i % len(PERSONA_COLORS)]
-    return ResolvedMap(model, source, personas, channels, kpis, colors)
+    return ResolvedMap(model, source, personas, channels, kpis, colors,
+                       metrics=metrics if metrics is not None and getattr(metrics, "present", False) else None)

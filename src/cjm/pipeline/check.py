@@ -34,6 +34,7 @@ class CheckSettings:
     levels: dict[str, str] = field(default_factory=dict)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     today: _dt.date | None = None
+    home: Any = None  # the Project its files belong to (where their metrics snapshots are)
 
 
 def validator_for(cls: type) -> Any:
@@ -69,10 +70,16 @@ def run_rules(doc, model, settings: CheckSettings) -> list[Finding]:
     from cjm.rules import RuleContext, run_rules as run
 
     improved = improved_map(doc.file, model) if getattr(model, "improves", None) else None
+    metrics = None
+    if model.kind == "map" and any(k.metric for k in model.kpis):
+        from cjm.pipeline.metrics import metrics_for
+
+        metrics = metrics_for(settings.home, doc.file)
 
     def context(rule) -> RuleContext:
         options = settings.options.get(rule.code.code) or rule.defaults()
-        return RuleContext(doc.file, model, doc.index, settings.project, options, improved, settings.today)
+        return RuleContext(doc.file, model, doc.index, settings.project, options, improved, settings.today,
+                           metrics)
 
     out = []
     for r, path, message, hint in run(context, model.kind):

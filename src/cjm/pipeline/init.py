@@ -55,6 +55,14 @@ def plan(directory: Path, template: str, map_type: str, reviewed: _dt.date, sche
         "catalogs": ["shared/**/*.yaml"],
         "render": {"out": "build/cjm", "formats": ["svg", "md", "html"]},
     }
+    if template == "ecommerce":
+        # The starter's touchpoints name GA4's recommended e-commerce events:
+        # with a GA4 BigQuery export here, `cjm analyze` gives the funnel.
+        config["analytics"] = {
+            "source": {"path": "data/ga4/*.parquet", "shape": "ga4"},
+            "funnel": {"steps": ["product-page", "cart", "checkout", "tracking"], "window": "7d"},
+            "snapshot": "metrics/{map}.json",
+        }
     header = (SCHEMA_COMMENT.format(config_url)
               + "# The cjm project: which files are maps and catalogues, rule levels, render defaults.\n")
     files[directory / "cjm.yaml"] = dump_data(config, header, "cjm.yaml")

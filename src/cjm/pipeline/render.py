@@ -110,6 +110,9 @@ class _Checker:
         settings = self.settings[key]
         if source.real is not None:
             self.result.watched.append(source.real)
+            snapshot = _snapshot_file(source)
+            if snapshot is not None and snapshot.exists():
+                self.result.watched.append(snapshot)  # new numbers redraw the map
         return check_document(read_document(source), settings), settings.project
 
 
@@ -137,7 +140,7 @@ def render_maps(request: RenderRequest) -> RenderResult:
         if any(f.severity is Severity.ERROR for f in checked.report.findings):
             result.reports.append(checked.report)
             continue
-        plan.append((source, resolve(checked.model, source.path, index)))
+        plan.append((source, resolve(checked.model, source.path, index, _metrics(source))))
 
     other = _load_compare(request, projects, sources, check, result)
     if other is None and request.compare is not None:
@@ -201,6 +204,21 @@ def render_maps(request: RenderRequest) -> RenderResult:
         if request.on_progress:
             request.on_progress(done, len(plan))
     return result
+
+
+def _metrics(source: Source):
+    """The map's metrics snapshot, drawn on it when there is one (stdin has none)."""
+    if source.real is None:
+        return None
+    from cjm.pipeline.metrics import metrics_for
+
+    return metrics_for(source.project, source.path)
+
+
+def _snapshot_file(source: Source) -> Path | None:
+    from cjm.pipeline.metrics import snapshot_path
+
+    return snapshot_path(source.project, source.path) if source.real is not None else None
 
 
 def _check_out_folder(out: Path) -> None:

@@ -56,7 +56,7 @@ def settings_for(project: Project, extra_levels: dict[str, str], today=None) -> 
 
     levels = {**project.levels, **extra_levels}
     index, checked = build_project_index(project, levels, today)
-    return CheckSettings(index, levels, project.options, today), checked
+    return CheckSettings(index, levels, project.options, today, project), checked
 
 
 def validate(request: ValidateRequest) -> ValidateResult:

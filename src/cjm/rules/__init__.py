@@ -117,6 +117,7 @@ class RuleContext:
     options: dict[str, Any] = field(default_factory=dict)  # this rule's options, validated
     improved: Improved | None = None
     today: Any = None  # datetime.date; None: the real today
+    metrics: Any = None  # cjm.model.metrics.Metrics of the map's snapshot, when a KPI binds a metric
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -147,9 +148,12 @@ def load_builtin_rules() -> dict[str, Rule]:
         empty_stage,
         improves_not_found,
         invalid_scale,
+        kpi_target_missed,
         kpi_target_without_unit,
         missing_goal,
+        missing_metric,
         persona_without_goals,
+        stale_metrics,
         stale_review,
         unaddressed_pain_point,
         unknown_channel,
