@@ -673,14 +673,14 @@ def root_model_for(file: str, data: dict) -> str:
 def format_text(file: str, text: str, short_flow: bool = False) -> FormatResult:
     """Format one document; never raises for bad input. ``short_flow`` writes
     short lists of scalars on one line even when the text has them in block style."""
-    from cjm.loader import _parser_class, parse_text
+    from cjm.loader import compose, parse_text
 
     result = FormatResult(file, text)
     original = parse_text(file, text)
     if original.data is None or original.findings:
         result.findings = list(original.findings)
         return result
-    root = _parser_class()(text).get_single_node()
+    root = compose(text)
     try:
         doc = _Doc(file, text, root)
         emitter = _Emitter(doc, root_model_for(file, original.data))
