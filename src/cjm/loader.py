@@ -300,23 +300,20 @@ def compose(text: str):
         _PARSER = _parser_class()
     from ruamel.yaml.error import MarkedYAMLError
 
-    source, restore = _with_placeholders(text)
-    try:
-        node = _PARSER(source).get_single_node()
-    except MarkedYAMLError as exc:
-        problem = f"{exc.problem} {exc.context}"
-        if "found unexpected ':'" in problem:
-            source, restore = _with_placeholders(text, colons=True)
-            try:
-                node = _PARSER(source).get_single_node()
-            except MarkedYAMLError as again:
-                if "duplicate anchor" not in f"{again.problem} {again.context}":
-                    raise  # the colons were fine (YAML 1.2): this is the real error, at the same place
-                node = _compose_events(_PARSER(source))
-        elif "duplicate anchor" in problem:
-            node = _compose_events(_PARSER(source))
-        else:
-            raise
+    colons = events = False
+    while True:  # at most three parses: as it is, with flow colons stood in, composed from events
+        source, restore = _with_placeholders(text, colons)
+        try:
+            node = _compose_events(_PARSER(source)) if events else _PARSER(source).get_single_node()
+            break
+        except MarkedYAMLError as exc:
+            problem = f"{exc.problem} {exc.context}"
+            if "found unexpected ':'" in problem and not colons:
+                colons = True
+            elif "duplicate anchor" in problem and not events:
+                events = True
+            else:
+                raise  # with colons stood in, the real error, at the same place
     if restore is not None and node is not None:
         _restore(node, restore, text)
     return node

@@ -31,11 +31,12 @@ FORMAT_VERSION = 1
 #
 # Refused in every text: C0 controls except tab and line feed, DEL, C1 controls
 # (NEL included), the line and paragraph separators U+2028/U+2029, and the
-# non-characters U+FFFE/U+FFFF. Lone surrogates never get this far: the loader
+# non-characters U+FDD0-U+FDEF (cjm's placeholders, refused in files too) and
+# U+FFFE/U+FFFF. Lone surrogates never get this far: the loader
 # refuses them (CJM103).
-CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
 # Short texts (names, titles, a feeling, labels) sit on one line: no tab, no line feed either.
-SHORT_TEXT_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff"
+SHORT_TEXT_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
 # Characters that show nothing on their own: white space, zero-width and
 # formatting characters, fillers. A text made only of these is blank.
 INVISIBLE_CHARS = (r"\x09\x0a\x20\xa0\xad\u034f\u115f\u1160\u1680\u180e\u2000-\u200f\u202a-\u202f"
