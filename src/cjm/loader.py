@@ -358,58 +358,72 @@ class _SeveralDocuments(Exception):
 def _compose_events(parser):
     """Compose nodes from the C parser's events in Python, as its own composer
     does, except that an anchor may be defined again (YAML 1.2; libyaml's
-    composer refuses it). Used only for files that redefine an anchor."""
+    composer refuses it). Used only for files that redefine an anchor; the
+    text bounds keep them under MAX_NODES events, a second at most."""
     from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
     from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.events import (AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent,
+                                    SequenceStartEvent, StreamEndEvent)
 
     resolve = parser.resolve
+    get_event, peek_event = parser.get_event, parser.peek_event
     anchors: dict[str, object] = {}
 
     def compose_node(depth: int):
-        event = parser.get_event()
-        kind = type(event).__name__
-        if kind == "AliasEvent":
+        event = get_event()
+        kind = type(event)
+        if kind is AliasEvent:
             if event.anchor not in anchors:
                 raise MarkedYAMLError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
             return anchors[event.anchor]
         if depth > MAX_DEPTH:
             raise RecursionError
         tag = event.tag
-        if kind == "ScalarEvent":
+        if kind is ScalarEvent:
             if tag is None or tag == "!":
                 tag = resolve(ScalarNode, event.value, event.implicit)
             node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
-        elif kind == "SequenceStartEvent":
-            if tag is None or tag == "!":
-                tag = resolve(SequenceNode, None, event.implicit)
-            node = SequenceNode(tag, [], event.start_mark, None, event.flow_style)
-        else:
-            if tag is None or tag == "!":
-                tag = resolve(MappingNode, None, event.implicit)
-            node = MappingNode(tag, [], event.start_mark, None, event.flow_style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            return node
+        sequence = kind is SequenceStartEvent
+        cls = SequenceNode if sequence else MappingNode
+        if tag is None or tag == "!":
+            tag = resolve(cls, None, event.implicit)
+        node = cls(tag, [], event.start_mark, None, event.flow_style)
         if event.anchor is not None:
             anchors[event.anchor] = node
-        if kind == "SequenceStartEvent":
-            while type(parser.peek_event()).__name__ != "SequenceEndEvent":
-                node.value.append(compose_node(depth + 1))
-            node.end_mark = parser.get_event().end_mark
-        elif kind == "MappingStartEvent":
-            while type(parser.peek_event()).__name__ != "MappingEndEvent":
+        items = node.value
+        end = SequenceEndEvent if sequence else MappingEndEvent
+        while type(peek_event()) is not end:
+            if len(items) >= MAX_ITEMS:
+                raise _TooMany(node)
+            if sequence:
+                items.append(compose_node(depth + 1))
+            else:
                 key = compose_node(depth + 1)
-                node.value.append((key, compose_node(depth + 1)))
-            node.end_mark = parser.get_event().end_mark
+                items.append((key, compose_node(depth + 1)))
+        node.end_mark = get_event().end_mark
         return node
 
-    parser.get_event()  # stream start
-    if type(parser.peek_event()).__name__ == "StreamEndEvent":
+    get_event()  # stream start
+    if type(peek_event()) is StreamEndEvent:
         return None
-    parser.get_event()  # document start
+    get_event()  # document start
     root = compose_node(0)
-    parser.get_event()  # document end
-    following = parser.get_event()
-    if type(following).__name__ != "StreamEndEvent":
+    get_event()  # document end
+    following = get_event()
+    if type(following) is not StreamEndEvent:
         raise _SeveralDocuments(following.start_mark)
     return root
+
+
+class _TooMany(Exception):
+    """A list or mapping with more than MAX_ITEMS entries, met while composing."""
+
+    def __init__(self, node) -> None:
+        super().__init__()
+        self.node = node
 
 
 def parse_text(file: str, text: str) -> Document:
@@ -439,6 +453,13 @@ def parse_text(file: str, text: str) -> Document:
                 ENCODING, "an escape in this double-quoted text makes a Unicode non-character (U+FDD0 to U+FDEF); "
                 "cjm does not allow them", Span(file, exc.node.start_mark.line + 1, exc.node.start_mark.column + 1),
                 "remove the escape"))
+            return doc
+        except _TooMany as exc:
+            what = "list" if type(exc.node).__name__ == "SequenceNode" else "mapping"
+            mark = exc.node.start_mark
+            doc.findings.append(_finding(FILE_LIMIT, f"this {what} holds more than {MAX_ITEMS:,} "
+                                         f"{'items' if what == 'list' else 'keys'}; cjm reads at most {MAX_ITEMS:,}",
+                                         Span(file, mark.line + 1, mark.column + 1), "split the map into several files"))
             return doc
         except _SeveralDocuments as exc:
             doc.findings.append(_finding(DOCUMENT_SHAPE, "the file holds several YAML documents (separated by "
