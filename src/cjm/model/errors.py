@@ -289,12 +289,12 @@ _CHAR_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab", 0x0A: 
 def _text_problem(pattern: str, value: Any) -> tuple[str, str] | None:
     """What is wrong with a text that a text pattern refused, in words: a
     character it may not hold, a line break in a one-line text, or blankness."""
-    from cjm.model.journey import (CONTROL_CHARS, INVISIBLE_CHARS, SHORT_TEXT_PATTERN, SHORT_TEXT_REFUSED,
-                                   TEXT_PATTERN)
+    from cjm.model.journey import (CONTROL_CHARS, INVISIBLE_CHARS, ONE_LINE_PATTERN, SHORT_TEXT_PATTERN,
+                                   SHORT_TEXT_REFUSED, TEXT_PATTERN)
 
-    if pattern not in (TEXT_PATTERN, SHORT_TEXT_PATTERN) or not isinstance(value, str):
+    if pattern not in (TEXT_PATTERN, SHORT_TEXT_PATTERN, ONE_LINE_PATTERN) or not isinstance(value, str):
         return None
-    short = pattern == SHORT_TEXT_PATTERN
+    short = pattern != TEXT_PATTERN
     bad = re.search(f"[{SHORT_TEXT_REFUSED if short else CONTROL_CHARS}]", value)
     if bad:
         char = bad.group()

@@ -41,8 +41,12 @@ SHORT_TEXT_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
 # formatting characters, fillers. A text made only of these is blank.
 INVISIBLE_CHARS = (r"\x09\x0a\x20\xa0\xad\u034f\u115f\u1160\u1680\u180e\u2000-\u200f\u202a-\u202f"
                    r"\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0")
+# A short text names something, so it shows at least one visible character.
 SHORT_TEXT_PATTERN = f"^[^{SHORT_TEXT_REFUSED}]*[^{SHORT_TEXT_REFUSED}{INVISIBLE_CHARS}][^{SHORT_TEXT_REFUSED}]*$"
-TEXT_PATTERN = f"^[^{CONTROL_CHARS}]*[^{CONTROL_CHARS}{INVISIBLE_CHARS}][^{CONTROL_CHARS}]*$"
+# A long text, or a KPI's unit, may be blank: a blank goal is the missing-goal
+# rule's warning, an empty unit is no unit (kpi-target-without-unit).
+TEXT_PATTERN = f"^[^{CONTROL_CHARS}]*$"
+ONE_LINE_PATTERN = f"^[^{SHORT_TEXT_REFUSED}]*$"
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 # A link holds no white space, control or invisible character (they would end
 # it, or hide part of it, wherever it is shown).
@@ -75,10 +79,9 @@ Id = Annotated[
 Text = Annotated[
     str,
     Field(
-        min_length=1,
         max_length=10_000,
         pattern=TEXT_PATTERN,
-        description="Text, on one or several lines: not blank, no control characters except tab and line feed.",
+        description="Text, on one or several lines: no control characters except tab and line feed.",
     ),
 ]
 ShortText = Annotated[
@@ -93,8 +96,8 @@ ShortText = Annotated[
 ]
 Unit = Annotated[
     str,
-    Field(min_length=1, max_length=40, pattern=SHORT_TEXT_PATTERN,
-          description="A unit on one line, e.g. '%', 'EUR', 'score 1-5'."),
+    Field(max_length=40, pattern=ONE_LINE_PATTERN,
+          description="A unit on one line, e.g. '%', 'EUR', 'score 1-5'; empty for none."),
     _ONE_LINE,
 ]
 Score = Union[StrictInt, StrictFloat]
