@@ -358,6 +358,12 @@ class _Text:
             self.sequence(indent + self.draw(st.sampled_from([0, 2])), depth + 1)
 
 
+def _near(lines: list[str], number: int) -> set[str]:
+    """Words on the comment's own line and on the nearest content lines above and below it."""
+    own = set(re.findall(r"[A-Za-z0-9_]+", re.sub(r"#.*|[&*]a\d+", "", lines[number])))
+    return own | _content_tokens(lines, number - 1, -1) | _content_tokens(lines, number + 1, 1)
+
+
 def _content_tokens(lines: list[str], number: int, step: int) -> set[str]:
     """Words of the nearest line from ``number`` on (in direction ``step``) that is
     not only a comment."""
@@ -403,8 +409,7 @@ def test_generated_yaml_with_anchors_and_odd_comments(dataobj):
         if any(re.search(r"[&*]a\d", lines[n]) for lines, n in ((before_lines, was), (out_lines, where[0]))
                for n in range(max(0, n - 2), n + 3) if n < len(lines)):
             continue  # anchors move to the first use written, aliases become values: no words to compare
-        old_near = (_content_tokens(before_lines, was, -1) | _content_tokens(before_lines, was, 1))
-        new_near = (_content_tokens(out_lines, where[0], -1) | _content_tokens(out_lines, where[0], 1))
+        old_near, new_near = _near(before_lines, was), _near(out_lines, where[0])
         assert not old_near or old_near & new_near, ("comment moved away", i, text, out)
 
 
