@@ -360,7 +360,7 @@ class _Text:
 
 def _near(lines: list[str], number: int) -> set[str]:
     """Words on the comment's own line and on the nearest content lines above and below it."""
-    own = set(re.findall(r"[A-Za-z0-9_]+", re.sub(r"#.*|[&*]a\d+", "", lines[number])))
+    own = set(re.findall(r"[A-Za-z0-9_]+|{}|\[\]", re.sub(r"#.*|[&*]a\d+", "", lines[number])))
     return own | _content_tokens(lines, number - 1, -1) | _content_tokens(lines, number + 1, 1)
 
 
@@ -369,7 +369,7 @@ def _content_tokens(lines: list[str], number: int, step: int) -> set[str]:
     not only a comment."""
     while 0 <= number < len(lines):
         text = re.sub(r"#.*|[&*]a\d+", "", lines[number])
-        words = set(re.findall(r"[A-Za-z0-9_]+", text))
+        words = set(re.findall(r"[A-Za-z0-9_]+|{}|\[\]", text))
         if words:
             return words
         number += step
