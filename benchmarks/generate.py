@@ -100,18 +100,21 @@ INDUSTRIES = ["Retail / e-commerce", "B2B SaaS", "Banking", "Travel", "Telecoms"
 MAP_TYPES = ["current-state", "future-state", "service-blueprint", "day-in-the-life"]
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,./()'&%-]*\Z")
+_FLOW_SPECIAL = re.compile(r"[,\[\]{}]")
 _RESERVED = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
 
 
-def scalar(value) -> str:
-    """A YAML scalar for ``value``: plain when that reads back the same, else double-quoted."""
+def scalar(value, flow: bool = False) -> str:
+    """A YAML scalar for ``value``: plain when that reads back the same, else
+    double-quoted. Inside a flow list (``flow``), a comma or bracket would end
+    the item, so such text is quoted too."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
     text = str(value)
     if _PLAIN.match(text) and text.lower() not in _RESERVED and ": " not in text and " #" not in text \
-            and not text.endswith(" "):
+            and not text.endswith(" ") and not (flow and _FLOW_SPECIAL.search(text)):
         return text
     return json.dumps(text, ensure_ascii=False)
 
@@ -129,7 +132,7 @@ def emit(value, indent: int = 0) -> list[str]:
                 lines.append(f"{pad}{key}:")
                 lines.extend(emit(item, indent + 2))
             elif isinstance(item, list) and sum(len(str(x)) for x in item) < 60:
-                lines.append(f"{pad}{key}: [{', '.join(scalar(x) for x in item)}]")
+                lines.append(f"{pad}{key}: [{', '.join(scalar(x, flow=True) for x in item)}]")
             elif isinstance(item, list):
                 lines.append(f"{pad}{key}:")
                 lines.extend(f"{pad}  - {scalar(x)}" for x in item)

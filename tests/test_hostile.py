@@ -110,6 +110,31 @@ CASES = [
          "characters long"),
     Case("over-size-cap", lambda: (HEAD + STAGES).encode() + (b"# padding padding padding\n" * (MAX_FILE_BYTES // 26 + 2)),
          "CJM104", 1, 1, "larger than"),
+    # Issue 8: what libyaml reads the YAML 1.1 way, and escapes that make characters text may not hold.
+    Case("bell-escape", lambda: (HEAD + STAGES + '        feeling: "ring \\x07"\n').encode(), "CJM204", 10, 18,
+         "U+0007 (bell)"),
+    Case("terminal-escape", lambda: (HEAD.replace("title: Hostile", 'title: "\\e[2J\\e]0;pwned\\x07"')
+                                     + STAGES).encode(), "CJM204", 2, 8, "U+001B (escape)"),
+    Case("nul-escape", lambda: (HEAD + STAGES + '        action: "a\\0b"\n').encode(), "CJM204", 10, 17, "U+0000"),
+    Case("non-character-escape", lambda: (HEAD + STAGES + '        feeling: "\\uFFFE"\n').encode(), "CJM204", 10, 18,
+         "U+FFFE"),
+    Case("placeholder-escape", lambda: (HEAD + STAGES + '        feeling: "\\uFDD1"\n').encode(), "CJM204", 10, 18,
+         "U+FDD1"),
+    Case("surrogate-escape", lambda: (HEAD + STAGES + '        feeling: "\\ud800"\n').encode(), "CJM103", 10, 18,
+         "surrogate"),
+    Case("blank-feeling", lambda: (HEAD + STAGES + "        emotion: 1\n        feeling: ' '\n").encode(), "CJM204",
+         11, 18, "blank"),
+    Case("line-separators-keep-line-numbers",
+         lambda: (HEAD + "owner: x  # a\u2028b\u2029c\x85d\n" + STAGES + "        emotoin: 1\n").encode(),
+         "CJM201", 11, 9, "unknown key 'emotoin'"),
+    Case("flow-colons", lambda: (HEAD + STAGES + "        evidence: [{url: https://x.example/a, title: A}]\n"
+                                 + "        emotoin: 1\n").encode(), "CJM201", 11, 9, "emotoin"),
+    Case("redefined-anchor-100k-values",
+         lambda: ("a: &x 1\nb: &x 2\n" + "".join(f"l{j}:\n" + "  - y\n" * 9990 for j in range(10))).encode(),
+         "CJM201", 1, 1, "unknown key 'a'"),
+    Case("flow-colons-over-the-value-bound",
+         lambda: (HEAD + "".join(f"l{j}: [" + ", ".join(["u:v"] * 5000) + "]\n" for j in range(45))).encode(),
+         "CJM104", 1, 1, "more than 200,000 values"),
 ]
 
 

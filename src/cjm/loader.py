@@ -66,13 +66,17 @@ _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _TRUE = frozenset(("true", "True", "TRUE"))
 _FALSE = frozenset(("false", "False", "FALSE"))
 _NUMBER_START = frozenset("0123456789+-.")
+_LINE_BREAK = re.compile("\r\n|[\r\n]")  # YAML 1.2's line breaks (cjm.pipeline.policy counts the same)
 _BRACKETS = re.compile(r"[^\[\]{}]+")
 _BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 # Indentation and block indicators at the start of a line: each unit is one
 # more level of nesting (or one more column) for the composer.
 _DEEP_LINE = re.compile(r"^(?: |[?:-] ){%d}" % MAX_TEXT_DEPTH, re.M)
-# Characters YAML 1.2 does not allow in a stream (tab, LF, CR and NEL are fine).
-_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Characters YAML 1.2 does not allow in a stream (tab, LF, CR and NEL are fine),
+# and the non-characters U+FDD0-U+FDEF, which cjm keeps for itself: they stand in
+# for characters that libyaml reads the YAML 1.1 way while it parses (see
+# ``compose``). Unicode reserves them for exactly such internal use.
+_CONTROL = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufdd0-\ufdef\ufffe\uffff]")
 _CONTROL_NAMES = {0x07: "bell", 0x08: "backspace", 0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape",
                   0x7F: "delete"}
 
@@ -118,7 +122,7 @@ def _line_at(text: str, line: int) -> str:
 
 def _describe_char(char: str) -> str:
     code = ord(char)
-    name = _CONTROL_NAMES.get(code)
+    name = _CONTROL_NAMES.get(code) or ("a Unicode non-character" if 0xFDD0 <= code <= 0xFDEF else "")
     return f"U+{code:04X}, {name}" if name else f"U+{code:04X}"
 
 
@@ -193,14 +197,14 @@ def _check_text_limits(file: str, text: str) -> Finding | None:
     return None
 
 
-def _count_nodes(text: str) -> int | None:
+def _count_nodes(text: str, colons: bool = False) -> int | None:
     """The number of values in ``text``, counted on the parser's events
     without building anything; None when the text does not parse (the real
     parse then reports why)."""
     from _ruamel_yaml import CParser
     from ruamel.yaml.error import YAMLError
 
-    parser = CParser(text)
+    parser = CParser(_with_placeholders(text, colons)[0])
     count = 0
     try:
         while True:
@@ -212,7 +216,9 @@ def _count_nodes(text: str) -> int | None:
                     return count
             elif name == "StreamEndEvent":
                 return count
-    except YAMLError:
+    except YAMLError as exc:
+        if "found unexpected ':'" in str(exc) and not colons:
+            return _count_nodes(text, colons=True)
         return None
 
 
@@ -247,17 +253,186 @@ def _parser_class():
 
 _PARSER = None
 
+# YAML 1.2 reads NEL, LS and PS (U+0085, U+2028, U+2029) as ordinary
+# characters; libyaml follows YAML 1.1 and breaks lines at them, which shifts
+# every later line number and breaks comments that hold one. While parsing,
+# each stands in as a non-character of the same length (refused in files by
+# ``decode``), so positions stay exact, and values get the real character back.
+_LINE_BREAKS_1_1 = {0x85: 0xFDD0, 0x2028: 0xFDD1, 0x2029: 0xFDD2}
+# YAML 1.2 lets a plain scalar in a flow collection hold ':' followed by a
+# non-space (`[{url: https://example.com/x}]`); libyaml refuses it ("found
+# unexpected ':'"). When it does, such colons stand in as U+FDD3 and the text is
+# parsed again. A colon right after a quote or bracket stays: it may be a
+# JSON-like value indicator (`{"a":1}`).
+_COLON = 0xFDD3
+_FLOW_COLON = re.compile(r"(?<![\"'\]}]):(?=[^\s,\[\]{}])")
+_PLACEHOLDERS = re.compile("[\ufdd0-\ufdd3]")
+
+
+class _EscapedPlaceholder(Exception):
+    """A double-quoted text escapes one of the non-characters cjm uses as placeholders."""
+
+    def __init__(self, node) -> None:
+        super().__init__()
+        self.node = node
+
+
+def _with_placeholders(text: str, colons: bool = False) -> tuple[str, dict[int, int] | None]:
+    """``text`` as libyaml should see it, and the table that turns placeholders back."""
+    restore: dict[int, int] = {}
+    if "\x85" in text or "\u2028" in text or "\u2029" in text:
+        text = text.translate(_LINE_BREAKS_1_1)
+        restore.update({v: k for k, v in _LINE_BREAKS_1_1.items()})
+    if colons:
+        text = _FLOW_COLON.sub("\ufdd3", text)
+        restore[_COLON] = ord(":")
+    return text, restore or None
+
+
+def compose(text: str):
+    """The node tree of a one-document YAML text, read the YAML 1.2 way by the
+    C parser: line breaks are LF, CR LF and CR only; ':' may sit inside a flow
+    plain scalar; an anchor may be defined again (the later one counts for the
+    aliases after it). Raises ruamel's YAMLError (with libyaml's marks) for
+    invalid YAML; scalar values hold the text as written."""
+    global _PARSER
+    if _PARSER is None:
+        _PARSER = _parser_class()
+    from ruamel.yaml.error import MarkedYAMLError
+
+    colons = events = False
+    while True:  # at most three parses: as it is, with flow colons stood in, composed from events
+        source, restore = _with_placeholders(text, colons)
+        try:
+            node = _compose_events(_PARSER(source)) if events else _PARSER(source).get_single_node()
+            break
+        except MarkedYAMLError as exc:
+            problem = f"{exc.problem} {exc.context}"
+            if "found unexpected ':'" in problem and not colons:
+                colons = True
+            elif "duplicate anchor" in problem and not events:
+                events = True
+            else:
+                raise  # with colons stood in, the real error, at the same place
+    if restore is not None and node is not None:
+        _restore(node, restore, text)
+    return node
+
+
+def _restore(root, table: dict[int, int], text: str) -> None:
+    """Put the real characters back in place of the placeholders, in every
+    scalar (keys included). A placeholder that no character of the text stood
+    for came from an escape in a double-quoted text (`"\\ufdd0"`): refused."""
+    from _ruamel_yaml import ScalarNode
+
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is ScalarNode:
+            value = node.value
+            if _PLACEHOLDERS.search(value):
+                if node.style == '"':
+                    raw = text[node.start_mark.index:node.end_mark.index]
+                    for placeholder, real in table.items():
+                        if value.count(chr(placeholder)) > raw.count(chr(real)):
+                            raise _EscapedPlaceholder(node)
+                node.value = value.translate(table)
+        elif type(node.value) is list:
+            for child in node.value:
+                if type(child) is tuple:
+                    stack.extend(child)
+                else:
+                    stack.append(child)
+
+
+class _SeveralDocuments(Exception):
+    def __init__(self, mark) -> None:
+        super().__init__()
+        self.mark = mark
+
+
+def _compose_events(parser):
+    """Compose nodes from the C parser's events in Python, as its own composer
+    does, except that an anchor may be defined again (YAML 1.2; libyaml's
+    composer refuses it). Used only for files that redefine an anchor; the
+    text bounds keep them under MAX_NODES events, a second at most."""
+    from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.events import (AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent,
+                                    SequenceStartEvent, StreamEndEvent)
+
+    resolve = parser.resolve
+    get_event, peek_event = parser.get_event, parser.peek_event
+    anchors: dict[str, object] = {}
+
+    def compose_node(depth: int):
+        event = get_event()
+        kind = type(event)
+        if kind is AliasEvent:
+            if event.anchor not in anchors:
+                raise MarkedYAMLError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            return anchors[event.anchor]
+        if depth > MAX_DEPTH:
+            raise RecursionError
+        tag = event.tag
+        if kind is ScalarEvent:
+            if tag is None or tag == "!":
+                tag = resolve(ScalarNode, event.value, event.implicit)
+            node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+            return node
+        sequence = kind is SequenceStartEvent
+        cls = SequenceNode if sequence else MappingNode
+        if tag is None or tag == "!":
+            tag = resolve(cls, None, event.implicit)
+        node = cls(tag, [], event.start_mark, None, event.flow_style)
+        if event.anchor is not None:
+            anchors[event.anchor] = node
+        items = node.value
+        end = SequenceEndEvent if sequence else MappingEndEvent
+        while type(peek_event()) is not end:
+            if len(items) >= MAX_ITEMS:
+                raise _TooMany(node)
+            if sequence:
+                items.append(compose_node(depth + 1))
+            else:
+                key = compose_node(depth + 1)
+                items.append((key, compose_node(depth + 1)))
+        node.end_mark = get_event().end_mark
+        return node
+
+    get_event()  # stream start
+    if type(peek_event()) is StreamEndEvent:
+        return None
+    get_event()  # document start
+    root = compose_node(0)
+    get_event()  # document end
+    following = get_event()
+    if type(following) is not StreamEndEvent:
+        raise _SeveralDocuments(following.start_mark)
+    return root
+
+
+class _TooMany(Exception):
+    """A list or mapping with more than MAX_ITEMS entries, met while composing."""
+
+    def __init__(self, node) -> None:
+        super().__init__()
+        self.node = node
+
 
 def parse_text(file: str, text: str) -> Document:
     """Parse YAML text into a ``Document``; never raises for bad input."""
-    global _PARSER
     doc = Document(file, text)
     limit = _check_text_limits(file, text)
     if limit:
         doc.findings.append(limit)
         return doc
-    if _PARSER is None:
-        _PARSER = _parser_class()
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     # Composing and walking allocate one object per value and no cycles:
@@ -266,18 +441,36 @@ def parse_text(file: str, text: str) -> Document:
     gc.disable()
     try:
         try:
-            node = _PARSER(text).get_single_node()
+            node = compose(text)
         except MarkedYAMLError as exc:
             doc.findings.append(_yaml_error(file, text, exc))
             return doc
         except YAMLError as exc:  # ReaderError: the characters were checked above; kept as a net
             doc.findings.append(_reader_error(file, text, exc))
             return doc
+        except _EscapedPlaceholder as exc:
+            doc.findings.append(_finding(
+                ENCODING, "an escape in this double-quoted text makes a Unicode non-character (U+FDD0 to U+FDEF); "
+                "cjm does not allow them", Span(file, exc.node.start_mark.line + 1, exc.node.start_mark.column + 1),
+                "remove the escape"))
+            return doc
+        except _TooMany as exc:
+            what = "list" if type(exc.node).__name__ == "SequenceNode" else "mapping"
+            mark = exc.node.start_mark
+            doc.findings.append(_finding(FILE_LIMIT, f"this {what} holds more than {MAX_ITEMS:,} "
+                                         f"{'items' if what == 'list' else 'keys'}; cjm reads at most {MAX_ITEMS:,}",
+                                         Span(file, mark.line + 1, mark.column + 1), "split the map into several files"))
+            return doc
+        except _SeveralDocuments as exc:
+            doc.findings.append(_finding(DOCUMENT_SHAPE, "the file holds several YAML documents (separated by "
+                                         "`---`); put each map in its own file",
+                                         Span(file, exc.mark.line + 1, exc.mark.column + 1)))
+            return doc
         if node is None or (node.ctag.suffix == _PLAIN and node.value == ""):
             doc.findings.append(_finding(DOCUMENT_SHAPE, "the file is empty; a map starts with `cjm: 1`",
                                          Span(file, 1, 1)))
             return doc
-        walker = _Walker(file)
+        walker = _Walker(file, text)
         try:
             if "*" in text:  # only aliases can make the data bigger than the text
                 walker.size(node)
@@ -355,6 +548,9 @@ def _yaml_error(file: str, text: str, exc) -> Finding:
         shown = repr(char) if char else "this character"
         return syntax(f"a plain value cannot start with {shown}", "put the value in quotes")
     if "mapping values are not allowed" in problem:
+        deeper = _indented_too_far(text, span)
+        if deeper:
+            return syntax(deeper, "line it up with the key above it")
         return syntax("unexpected ':' here: a value that holds ': ' must be quoted, or this line is indented "
                       "more than the key above it", 'put the value in quotes, e.g. title: "Step 1: sign up"')
     if "undefined alias" in problem:
@@ -373,14 +569,18 @@ def _yaml_error(file: str, text: str, exc) -> Finding:
         return syntax(f"the {{ mapping }} opened at {opened} is not closed, or two of its entries lack a ',' "
                       "between them", "add the missing '}' or ','")
     if "expected '-' indicator" in problem:
-        return syntax("a list item was expected here: items of one list line up and start with '- '",
-                      "check the indentation of this line")
+        return _misindented_in_list(file, text, exc, span)
     if "expected key" in problem:
         return syntax(f"this line does not fit the mapping that starts at {opened}: keys of one mapping line up "
                       "in the same column", "check the indentation of this line")
     if "could not find expected ':'" in problem:
         return syntax("a line is neither `key: value` nor a list item: a ':' is missing, or the indentation "
                       "of a multi-line text is off", "add the ':', or quote the text")
+    if "invalid Unicode character escape" in problem:
+        return _finding(ENCODING, "a \\u escape in this double-quoted text names half of a UTF-16 surrogate pair "
+                        "(U+D800 to U+DFFF) or no character at all; such text cannot be stored as UTF-8",
+                        Span(file, start.line + 1, start.column + 1) if start is not None else span,
+                        "write the character itself, or escape it whole as \\U0001F600")
     if "unknown escape" in problem:
         return syntax("unknown escape sequence (a backslash) in a double-quoted text",
                       "write \\\\ for a backslash, or use single quotes")
@@ -388,6 +588,62 @@ def _yaml_error(file: str, text: str, exc) -> Finding:
     if context and problem:
         message = f"{problem} ({context})"
     return syntax(f"invalid YAML: {message}")
+
+
+def _indented_too_far(text: str, span: Span) -> str:
+    """When a `key:` line sits deeper than the `key: value` line above it,
+    libyaml reads it as more of that value and then trips on its ':'."""
+    line = _line_at(text, span.line)
+    head = line[: span.column - 1]
+    key = head.strip()
+    if not key or ": " in key or key.startswith(("-", "#", "'", '"')):
+        return ""
+    indent = len(head) - len(head.lstrip(" "))
+    number = span.line - 1
+    while number >= 1:
+        above = _line_at(text, number)
+        if above.strip() and not above.lstrip().startswith("#"):
+            break
+        number -= 1
+    else:
+        return ""
+    body = above.lstrip(" ")
+    above_indent = len(above) - len(body)
+    if body.startswith("- "):
+        above_indent += 2
+        body = body[2:].lstrip(" ")
+    match = re.match(r"([^\s:#][^:#]*):(\s|$)", body)
+    if match is None or indent <= above_indent:
+        return ""
+    return (f"'{key}' is indented {indent - above_indent} more than the key '{match.group(1).strip()}' on line "
+            f"{number} (column {indent + 1}, not {above_indent + 1}), so YAML reads it as part of that key's value")
+
+
+def _misindented_in_list(file: str, text: str, exc, span: Span) -> Finding:
+    """libyaml's "expected '-' indicator": a line inside a block list that is
+    neither a new item nor lined up with the keys of the item above."""
+    line = _line_at(text, span.line)
+    content = line.lstrip(" ")
+    if content.startswith("- ") or content == "-":
+        return _finding(YAML_SYNTAX, f"this list item starts at column {span.column}, but the items of its list "
+                        "start further left; items of one list line up", span, "check the indentation of this line")
+    dash = exc.context_mark
+    where = ""
+    shown = content.split(":", 1)[0] if ":" in content else content[:30]
+    if dash is not None and span.column <= dash.column + 1:
+        return _finding(YAML_SYNTAX, f"'{shown}' is not a list item, but it is where the next item of the list "
+                        f"that starts at line {dash.line + 1}, column {dash.column + 1} would be: items of one list "
+                        "line up and start with '- '", span,
+                        "start it with '- ', or indent it under the item above")
+    if dash is not None:
+        item_line = _line_at(text, dash.line + 1)
+        after = item_line[dash.column + 1:]
+        keys_at = dash.column + 2 + len(after) - len(after.lstrip(" "))
+        where = (f"; the keys of the list item above start at column {keys_at}, and a new item would start "
+                 f"with '- ' at column {dash.column + 1}")
+    return _finding(YAML_SYNTAX, f"'{shown}' is indented to column {span.column}, which fits neither the list "
+                    f"item above nor a new item{where}", span,
+                    "line it up with the keys of the item above, or start a new item with '- '")
 
 
 def _tag_name(tag: str | None) -> str:
@@ -399,11 +655,12 @@ def _tag_name(tag: str | None) -> str:
 class _Walker:
     """Turn composed nodes into plain data, recording positions and limits."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
 
         self._scalar_cls, self._seq_cls, self._map_cls = ScalarNode, SequenceNode, MappingNode
         self.file = file
+        self.text = text
         self.index = PositionIndex(file)
         self.findings: list[Finding] = []
         self._active: set[int] = set()
@@ -411,8 +668,24 @@ class _Walker:
 
     def _span(self, node) -> Span:
         m = node.start_mark
+        line, column = self._end(node)
+        return Span(self.file, m.line + 1, m.column + 1, line + 1, column + 1)
+
+    def _end(self, node) -> tuple[int, int]:
+        """0-based end of a node. libyaml ends a block collection (and a block
+        scalar) at the start of the line after it, which for the last one is
+        a line past the end of the file: end it after its last character."""
         e = node.end_mark
-        return Span(self.file, m.line + 1, m.column + 1, e.line + 1, e.column + 1)
+        if e.column or e.line == node.start_mark.line or not self.text:
+            return e.line, e.column
+        text = self.text
+        start = node.start_mark.index
+        end = e.index
+        while end > start and text[end - 1] in " \t\r\n":
+            end -= 1
+        line = e.line - len(_LINE_BREAK.findall(text, end, e.index))
+        line_start = max(text.rfind("\n", 0, end), text.rfind("\r", 0, end)) + 1
+        return line, end - line_start
 
     def _stop(self, which, message, node, hint="") -> None:
         span = self._span(node) if node is not None else Span(self.file, 1, 1)
@@ -448,7 +721,10 @@ class _Walker:
 
     def build(self, node, path: DocPath, depth: int) -> Any:
         s, e = node.start_mark, node.end_mark
-        self.index.values[path] = (s.line, s.column, e.line, e.column)
+        if e.column or e.line == s.line:
+            self.index.values[path] = (s.line, s.column, e.line, e.column)
+        else:
+            self.index.values[path] = (s.line, s.column, *self._end(node))
         cls = type(node)
         if cls is self._scalar_cls:
             return self._scalar(node)

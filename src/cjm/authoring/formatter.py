@@ -61,6 +61,8 @@ _FLOW_INDICATORS = set(",[]{}")
 # Characters YAML allows in a document unescaped; NEL, LS and PS are line breaks
 # for YAML 1.1 readers, and BOM/non-characters are refused, so they are escaped.
 _NONPRINTABLE = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_ANCHOR = re.compile(r"(?:![^\s]*\s+)?&([^\s,\[\]{}]+)")
+_DASHES_ONLY = re.compile(r"[ \t]*-(?:[ \t]+-)*[ \t]*")
 _CANONICAL_INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _DQ_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x00": "\\0",
                "\x07": "\\a", "\x08": "\\b", "\x0b": "\\v", "\x0c": "\\f", "\x1b": "\\e",
@@ -145,6 +147,10 @@ class _Entry:
     flow_end: int | None = None  # end offset of the flow collection holding it
     leading: list[tuple[bool, str]] = field(default_factory=list)  # (blank line before, comment text)
     trailing: str | None = None  # end-of-line comment
+    # Full-line comments below the entry's content and deeper than what follows
+    # it: (blank line before, comment text, deeper than the entry itself).
+    after: list[tuple[bool, str, bool]] = field(default_factory=list)
+    column: int = 0  # the column of its key, or of its '-' in a block list
     first: bool = False  # first in its collection: a blank line before it is not kept
     blank_before: bool = False
 
@@ -181,8 +187,25 @@ class _Doc:
         i = bisect.bisect_right(self._span_starts, offset) - 1
         return i >= 0 and self.scalar_spans[i][0] <= offset < self.scalar_spans[i][1]
 
-    def _collect(self, node, parent: _Entry | None, depth: int, flow_end: int | None) -> None:
-        self.use_count[id(node)] = self.use_count.get(id(node), 0) + 1
+    def column_of(self, offset: int) -> int:
+        return offset - self.line_starts[self.line_of(offset)]
+
+    def _alias_start(self, node, last: int) -> int:
+        """Where an alias to ``node`` sits, after offset ``last`` (the node
+        carries only its anchor's position): the next `*name` in the text, or
+        just after ``last``."""
+        match = _ANCHOR.match(self.text, node.start_mark.index)
+        if match is not None:
+            found = self.text.find("*" + match.group(1), last + 1)
+            if found >= 0:
+                return found
+        return last + 1
+
+    def _collect(self, node, parent: _Entry | None, depth: int, flow_end: int | None, key: bool = False) -> None:
+        # Keys are always written out as text, so only uses as values count:
+        # an anchor is written only where an alias will refer to it.
+        if not key:
+            self.use_count[id(node)] = self.use_count.get(id(node), 0) + 1
         if id(node) in self._seen:
             return  # an alias: its text was collected where the anchor is
         self._seen.add(id(node))
@@ -202,23 +225,28 @@ class _Doc:
         inner_flow = flow_end
         if getattr(node, "flow_style", False) and flow_end is None:
             inner_flow = node.end_mark.index
+        last = node.start_mark.index
         if kind == "SequenceNode":
-            last = node.start_mark.index
+            # The items of a block list line up on the list's first '-'.
+            dash = None if inner_flow is not None else self.column_of(node.start_mark.index)
             for i, child in enumerate(node.value):
-                # An alias has no position of its own: place it after the previous item.
-                start = child.start_mark.index if id(child) not in self._seen else last + 1
+                start = child.start_mark.index if id(child) not in self._seen else self._alias_start(child, last)
                 last = max(last, start, child.end_mark.index if id(child) not in self._seen else start)
                 entry = _Entry(start, depth, None, child, parent, inner_flow, first=i == 0)
+                entry.column = self.column_of(start) if dash is None else dash
                 self.entries.append(entry)
                 self.entry_of[(id(node), i)] = entry
                 self._collect(child, entry, depth + 1, inner_flow)
         else:
             for i, (key, value) in enumerate(node.value):
-                entry = _Entry(key.start_mark.index, depth, key, value, parent, inner_flow, first=i == 0)
+                start = key.start_mark.index if id(key) not in self._seen else self._alias_start(key, last)
+                entry = _Entry(start, depth, key, value, parent, inner_flow, first=i == 0)
+                entry.column = self.column_of(start)
                 self.entries.append(entry)
                 self.entry_of[(id(node), key.value)] = entry
-                self._collect(key, entry, depth + 1, inner_flow)
+                self._collect(key, entry, depth + 1, inner_flow, key=True)
                 self._collect(value, entry, depth + 1, inner_flow)
+                last = max(last, start, value.end_mark.index if value.start_mark.index > start else start)
 
     def _comments(self) -> list[tuple[int, bool, str]]:
         """(offset, full line?, text) of every comment, in order."""
@@ -251,6 +279,50 @@ class _Doc:
         blank = self._blank_lines()
         order = sorted(self.entries, key=lambda e: (e.start, e.depth))
         starts = [e.start for e in order]
+        # Comments with no entry between them are one run: within a run, a
+        # comment never goes below an entry nested deeper than where the one
+        # before it went, or a second run would swap them.
+        run: list = [None, None]  # [index of the following entry, entry the last comment went below]
+
+        def below(i: int, entry: _Entry, gap: bool, body: str, column: int | None) -> None:
+            target = entry
+            if run[0] == i and run[1] is not None:
+                probe = entry.parent
+                while probe is not None and probe is not run[1]:
+                    probe = probe.parent
+                if probe is run[1]:
+                    target = run[1]
+            # A second end-of-line comment (no column of its own) goes one level
+            # in, so that reading the result again puts it in the same place.
+            deeper = column is None or column > target.column
+            target.after.append((gap, body, deeper))
+            run[0], run[1] = i, target
+
+        def own_line(i: int, pos: int, gap: bool, body: str) -> None:
+            """A comment on its own line: above the entry that follows it, or,
+            when it is indented deeper than that entry, below the content of the
+            deepest entry before it that it lines up with or sits inside."""
+            following = order[i] if i < len(order) else None
+            column = self.column_of(pos)
+            if following is not None and column <= following.column:
+                following.leading.append((gap, body))
+                return
+            enclosing = set()
+            probe = following
+            while probe is not None:
+                enclosing.add(id(probe))
+                probe = probe.parent
+            probe = order[i - 1] if i > 0 else None
+            while probe is not None and id(probe) not in enclosing:
+                if probe.column <= column and probe.flow_end is None:
+                    below(i, probe, gap, body, column)
+                    return
+                probe = probe.parent
+            if following is not None:
+                following.leading.append((gap, body))
+            else:
+                self.footer.append((gap, body))
+
         first_root = min((e.start for e in self.entries if e.depth == 0), default=len(self.text))
         for entry in self.entries:
             entry.blank_before = not entry.first and (self.line_of(entry.start) - 1) in blank
@@ -258,6 +330,17 @@ class _Doc:
             line = self.line_of(pos)
             gap = (line - 1) in blank
             if not full_line:
+                line_start = self.line_starts[line]
+                if _DASHES_ONLY.fullmatch(self.text, line_start, pos):
+                    # `- # comment` with the item on the lines below: the comment
+                    # belongs to that item, on its dash line.
+                    i = bisect.bisect_right(starts, pos)
+                    if i < len(order) and order[i].key is None:
+                        if order[i].trailing is None:
+                            order[i].trailing = body
+                        else:
+                            order[i].leading.append((gap, body))
+                        continue
                 # The innermost entry that began before the comment, leaving
                 # flow collections that ended before it.
                 i = bisect.bisect_right(starts, pos) - 1
@@ -273,16 +356,14 @@ class _Doc:
                 if entry.trailing is None:
                     entry.trailing = body
                 else:
-                    entry.trailing += " " + body.lstrip("#").strip()
+                    # A second end-of-line comment for the same entry (its value
+                    # sits on the lines below): its own line, never merged.
+                    below(bisect.bisect_right(starts, pos), entry, False, body, None)
                 continue
             if pos < first_root:
                 self.header.append((gap, body))
                 continue
-            i = bisect.bisect_right(starts, pos)
-            if i >= len(order):
-                self.footer.append((gap, body))
-                continue
-            order[i].leading.append((gap, body))
+            own_line(bisect.bisect_right(starts, pos), pos, gap, body)
         self.header_gap = bool(self.header) and any(
             self.line_of(e.start) - 1 in blank for e in self.entries if e.depth == 0 and e.start == first_root)
 
@@ -494,7 +575,7 @@ class _Emitter:
         keys = range(len(node.value)) if kind == "SequenceNode" else [k.value for k, _ in node.value]
         for key in keys:
             entry = self.doc.entry_of.get((id(node), key))
-            if entry is not None and (entry.leading or entry.trailing):
+            if entry is not None and (entry.leading or entry.trailing or entry.after):
                 return False
         return True
 
@@ -513,6 +594,16 @@ class _Emitter:
                 self.lines.append("")
             self.lines.append(" " * indent + body)
         return bool(leading)
+
+    def after(self, entry: _Entry | None, indent: int) -> None:
+        """The comments below an entry's content, at its indentation or its
+        children's."""
+        if entry is None:
+            return
+        for gap, body, deeper in entry.after:
+            if gap and self.lines and self.lines[-1] != "":
+                self.lines.append("")
+            self.lines.append(" " * (indent + (INDENT if deeper else 0)) + body)
 
     @staticmethod
     def with_comment(line: str, comment: str | None) -> str:
@@ -566,6 +657,7 @@ class _Emitter:
                         self.lines.append("")
                 prefix = " " * indent + self.string(key.value, False) + ":"
             self.value_after(prefix, value, indent, self.child_model(model, key.value), entry)
+            self.after(entry, indent)
 
     def sequence(self, node, indent: int, model: str | None) -> None:
         for i, item in enumerate(node.value):
@@ -584,11 +676,16 @@ class _Emitter:
                     self.comments(inner.leading, indent, False)
                     inner.leading = []
                 if entry is not None and entry.trailing and inner is not None:
-                    inner.trailing = f"{entry.trailing}" if not inner.trailing else f"{inner.trailing} {entry.trailing}"
+                    if inner.trailing:  # two comments for one line: the item's goes above it
+                        self.comments([(False, entry.trailing)], indent, False)
+                    else:
+                        inner.trailing = entry.trailing
                     entry.trailing = None
                 self.mapping(item, indent + INDENT, model, first_line=dash + " ")
+                self.after(entry, indent)
                 continue
             self.value_after(dash, item, indent, model, entry)
+            self.after(entry, indent)
 
     def document(self) -> str:
         doc = self.doc
@@ -673,14 +770,14 @@ def root_model_for(file: str, data: dict) -> str:
 def format_text(file: str, text: str, short_flow: bool = False) -> FormatResult:
     """Format one document; never raises for bad input. ``short_flow`` writes
     short lists of scalars on one line even when the text has them in block style."""
-    from cjm.loader import _parser_class, parse_text
+    from cjm.loader import compose, parse_text
 
     result = FormatResult(file, text)
     original = parse_text(file, text)
     if original.data is None or original.findings:
         result.findings = list(original.findings)
         return result
-    root = _parser_class()(text).get_single_node()
+    root = compose(text)
     try:
         doc = _Doc(file, text, root)
         emitter = _Emitter(doc, root_model_for(file, original.data))

@@ -8,7 +8,10 @@ noise is folded into one message per place, and the words are rewritten.
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
+import re
+import unicodedata
 from typing import Any
 
 from cjm.diagnostics import Finding
@@ -29,11 +32,16 @@ _TYPE_WORDS = {
     "date_type": "a date (YYYY-MM-DD)",
 }
 
-_PATTERN_WORDS = {
-    r"^[a-z0-9][a-z0-9_-]*$": "an id (lowercase letters, digits, '-' and '_', starting with a letter or digit)",
-    r"^(https?://|mailto:)[^\s]+$": "an http, https or mailto link",
-    r"^#[0-9a-fA-F]{6}$": "a colour written #rrggbb",
-}
+URL_SCHEMES = ("http://", "https://", "mailto:")
+_ID_WORDS = "an id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+
+
+def _pattern_words(pattern: str) -> str | None:
+    from cjm.model.journey import COLOR_PATTERN, ID_PATTERN, URL_PATTERN
+
+    return {ID_PATTERN: _ID_WORDS,
+            URL_PATTERN: "an http, https or mailto link",
+            COLOR_PATTERN: "a colour written #rrggbb"}.get(pattern)
 
 # What a union-typed field accepts, in words, by its key.
 _UNION_WORDS = {
@@ -178,10 +186,13 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
     if kind.startswith("key:"):
         # A mapping key that is not allowed, e.g. `emotion: {Sam: 1}`: blame the key.
         pattern = first.get("ctx", {}).get("pattern", "")
-        what = _PATTERN_WORDS.get(pattern, "of the form " + pattern) if pattern else "valid"
+        what = (_pattern_words(pattern) or "of the form " + pattern) if pattern else "valid"
         parent = next((p for p in reversed(path[:-1]) if isinstance(p, str)), "")
-        return [make(INVALID_VALUE, f"the key '{path[-1]}' in {parent or 'this mapping'} must be {what}",
-                     "", at_key=True)]
+        if parent == "emotion":
+            what = "a persona id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+        hint = _id_hint(path[-1]) if pattern else ""
+        return [make(INVALID_VALUE, f"the key {_quote(path[-1])} in {parent or 'this mapping'} must be {what}",
+                     hint, at_key=True)]
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model_cls, data, path)
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
@@ -191,6 +202,11 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         return [make(MISSING_KEY, f"{_noun(path, model_cls)} is missing the required key '{path[-1]}'",
                      f"add `{path[-1]}:`")]
     literal = next((e for e, _ in errs if e["type"] == "literal_error"), None)
+    persona = _emotion_persona(path)
+    if persona is not None and kind not in ("string_pattern_mismatch", "string_too_long"):
+        # `emotion: {sam: bad}`: a union error on the score for one persona.
+        return [make(WRONG_TYPE, f"the emotion for persona {_quote(persona)} must be a number on the map's scale, "
+                     f"not {_describe(value)}", "write a number, such as -1 or 2")]
     if len(errs) > 1 and literal is not None and isinstance(value, str):
         # A choice or something else (a rule's level, or its level and options):
         # a text that is no choice is a misspelt choice.
@@ -213,8 +229,16 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
                      f"did you mean '{close[0]}'?" if close else "")]
     if kind == "string_pattern_mismatch":
         pattern = first.get("ctx", {}).get("pattern", "")
-        return [make(INVALID_VALUE, f"{key} must be {_PATTERN_WORDS.get(pattern, 'of the form ' + pattern)}; "
-                     f"got {_describe(value)}")]
+        text_problem = _text_problem(pattern, value)
+        if text_problem is not None:
+            message, hint = text_problem
+            return [make(INVALID_VALUE, f"{key} {message}", hint)]
+        words = _pattern_words(pattern) or "of the form " + pattern
+        if words.endswith("mailto link") and isinstance(value, str) and value.startswith(URL_SCHEMES):
+            return [make(INVALID_VALUE, f"{key} must be an http, https or mailto link without spaces, control "
+                         f"or invisible characters; got {_describe(value)}", "write a space as %20")]
+        return [make(INVALID_VALUE, f"{key} must be {words}; got {_describe(value)}",
+                     _id_hint(value) if words == _ID_WORDS else "")]
     if kind in ("string_too_short", "too_short"):
         if isinstance(value, list):
             return [make(INVALID_VALUE, f"{key} must not be empty")]
@@ -223,10 +247,91 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         limit = first.get("ctx", {}).get("max_length")
         return [make(INVALID_VALUE, f"{key} is too long (at most {limit} characters)")]
     if kind.startswith("date") or kind.startswith("datetime"):
+        missing = _impossible_date(value)
+        if missing:
+            return [make(INVALID_VALUE, f"{key}: the date {value} does not exist ({missing})",
+                         "check the day and the month")]
         return [make(INVALID_VALUE, f"{key} must be a date written YYYY-MM-DD; got {_describe(value)}")]
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return [make(INVALID_VALUE, f"{key} is out of range: {first['msg'].replace('Input should be', 'it should be')}")]
     return [make(INVALID_VALUE, f"{key or 'value'}: {first['msg']}")]
+
+
+def _quote(value: Any) -> str:
+    """A user's text in a message: quoted, every unprintable character escaped."""
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _emotion_persona(path: DocPath) -> str | None:
+    """The persona id when ``path`` is a score inside ``emotion: {id: score}``."""
+    if len(path) >= 2 and path[-2] == "emotion" and isinstance(path[-1], str):
+        return path[-1]
+    return None
+
+
+def _id_hint(value: Any) -> str:
+    """'did you mean ...' with the id form of a text that is not an id."""
+    if not isinstance(value, str):
+        return ""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    suggestion = re.sub(r"[^a-z0-9_-]+", "-", folded).strip("-_")[:64].strip("-_")
+    if not suggestion or suggestion == value:
+        return ""
+    return f"did you mean '{suggestion}'?"
+
+
+_CHAR_NAMES = {0x00: "NUL", 0x07: "bell", 0x08: "backspace", 0x09: "tab", 0x0A: "line break",
+               0x0B: "vertical tab", 0x0C: "form feed", 0x0D: "carriage return", 0x1B: "escape", 0x7F: "delete",
+               0x85: "next line", 0x2028: "line separator", 0x2029: "paragraph separator",
+               0xFFFE: "non-character", 0xFFFF: "non-character"}
+
+
+def _text_problem(pattern: str, value: Any) -> tuple[str, str] | None:
+    """What is wrong with a text that a text pattern refused, in words: a
+    character it may not hold, a line break in a one-line text, or blankness."""
+    from cjm.model.journey import (CONTROL_CHARS, INVISIBLE_CHARS, ONE_LINE_PATTERN, SHORT_TEXT_PATTERN,
+                                   SHORT_TEXT_REFUSED, TEXT_PATTERN)
+
+    if pattern not in (TEXT_PATTERN, SHORT_TEXT_PATTERN, ONE_LINE_PATTERN) or not isinstance(value, str):
+        return None
+    short = pattern != TEXT_PATTERN
+    bad = re.search(f"[{SHORT_TEXT_REFUSED if short else CONTROL_CHARS}]", value)
+    if bad:
+        char = bad.group()
+        where = f"at character {bad.start() + 1}"
+        if short and char in "\t\n":
+            if char == "\t":
+                return f"must be text on one line without tabs, but it holds a tab {where}", "use spaces instead"
+            return (f"must be one line of text, but it holds a line break {where}",
+                    "write it on one line; longer text belongs in `description:`")
+        code = ord(char)
+        name = _CHAR_NAMES.get(code) or unicodedata.name(char, "control character")
+        return (f"holds the character U+{code:04X} ({name.lower()}) {where}, which cjm does not allow in text",
+                "remove it; in YAML, escapes such as \\x07, \\e or \\u2028 inside double quotes make such "
+                "characters")
+    if not re.search(f"[^{CONTROL_CHARS}{INVISIBLE_CHARS}]", value):
+        return ("is blank: it holds only spaces or invisible characters",
+                "write the text, or leave the key out")
+    return None
+
+
+def _impossible_date(value: Any) -> str:
+    """Why a text written YYYY-MM-DD is no date ('' when it is not written so)."""
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        return ""
+    year, month, day = (int(part) for part in value.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if year == 0:
+        return "there is no year 0"
+    if day == 0:
+        return "there is no day 0"
+    try:
+        _dt.date(year, month, day)
+    except ValueError:
+        last = ((_dt.date(year + (month == 12), month % 12 + 1, 1)) - _dt.timedelta(days=1)).day
+        return f"{_dt.date(2000, month, 1):%B} {year} has {last} days"
+    return ""
 
 
 def _type_hint(kind: str, value: Any) -> str:

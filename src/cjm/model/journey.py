@@ -10,6 +10,7 @@ the schema passed, so that a user never sees a cascade of follow-on errors.
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt
@@ -18,26 +19,117 @@ from cjm.model.analytics import EventSpec
 
 FORMAT_VERSION = 1
 
+# --- what text may hold ---------------------------------------------------------
+#
+# Every pattern below means the same in the three regex dialects that read it:
+# pydantic's (Rust's regex crate), Python's `re` (the jsonschema package) and
+# ECMA-262 (editors, ajv), with or without the `u` flag. So character classes
+# are spelled out code point by code point (`\s` differs between all three), and
+# only `\xHH` and `\uHHHH` escapes are used. One difference cannot be spelled
+# away: Python's `$` also matches before a final line break, so every pattern
+# that refuses line breaks also carries `"not": {"pattern": "\\n"}` in the
+# published schema (``_NoLineBreak``). tests/model/test_journey.py checks the
+# accepted sets against each other on generated strings.
+#
+# Refused in every text: C0 controls except tab and line feed, DEL, C1 controls
+# (NEL included), the line and paragraph separators U+2028/U+2029, and the
+# non-characters U+FDD0-U+FDEF (cjm's placeholders, refused in files too) and
+# U+FFFE/U+FFFF. Lone surrogates never get this far: the loader
+# refuses them (CJM103).
+CONTROL_CHARS = r"\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
+# Short texts (names, titles, a feeling, labels) sit on one line: no tab, no line feed either.
+SHORT_TEXT_REFUSED = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff"
+# Characters that show nothing on their own: white space, zero-width and
+# formatting characters, fillers. A text made only of these is blank.
+INVISIBLE_CHARS = (r"\x09\x0a\x20\xa0\xad\u034f\u115f\u1160\u1680\u180e\u2000-\u200f\u202a-\u202f"
+                   r"\u205f-\u206f\u2800\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0")
+# A short text names something, so it shows at least one visible character.
+SHORT_TEXT_PATTERN = f"^[^{SHORT_TEXT_REFUSED}]*[^{SHORT_TEXT_REFUSED}{INVISIBLE_CHARS}][^{SHORT_TEXT_REFUSED}]*$"
+# A long text, or a KPI's unit, may be blank: a blank goal is the missing-goal
+# rule's warning, an empty unit is no unit (kpi-target-without-unit).
+TEXT_PATTERN = f"^[^{CONTROL_CHARS}]*$"
+ONE_LINE_PATTERN = f"^[^{SHORT_TEXT_REFUSED}]*$"
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+# A link holds no white space, control or invisible character (they would end
+# it, or hide part of it, wherever it is shown).
+URL_PATTERN = f"^(https?://|mailto:)[^{CONTROL_CHARS}{INVISIBLE_CHARS}]+$"
+COLOR_PATTERN = r"^#[0-9a-fA-F]{6}$"
+
+
+@dataclass(frozen=True)
+class _NoLineBreak:
+    """In the published schema, refuse a line break anywhere: Python's `$`
+    (jsonschema) would let one through at the very end, Rust's and ECMA's do not."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        schema["not"] = {"pattern": "\\n"}
+        return schema
+
+
+_ONE_LINE = _NoLineBreak()
+
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        pattern=ID_PATTERN,
         max_length=64,
-        description="An identifier: lowercase letters, digits, '-' and '_'.",
+        description="An identifier: lowercase letters, digits, '-' and '_', starting with a letter or digit.",
+    ),
+    _ONE_LINE,
+]
+Text = Annotated[
+    str,
+    Field(
+        max_length=10_000,
+        pattern=TEXT_PATTERN,
+        description="Text, on one or several lines: no control characters except tab and line feed.",
     ),
 ]
-Text = Annotated[str, Field(max_length=10_000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=300)]
+ShortText = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        pattern=SHORT_TEXT_PATTERN,
+        description="A short text on one line: not blank, no tab, line break or other control character.",
+    ),
+    _ONE_LINE,
+]
+Unit = Annotated[
+    str,
+    Field(max_length=40, pattern=ONE_LINE_PATTERN,
+          description="A unit on one line, e.g. '%', 'EUR', 'score 1-5'; empty for none."),
+    _ONE_LINE,
+]
 Score = Union[StrictInt, StrictFloat]
 Url = Annotated[
     str,
     Field(
-        pattern=r"^(https?://|mailto:)[^\s]+$",
+        pattern=URL_PATTERN,
         max_length=2_000,
-        description="An http, https or mailto link; other schemes are refused.",
+        description="An http, https or mailto link, without spaces or control characters; other schemes "
+                    "are refused.",
     ),
+    _ONE_LINE,
 ]
-Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="A colour as #rrggbb.")]
+Color = Annotated[str, Field(pattern=COLOR_PATTERN, description="A colour as #rrggbb."), _ONE_LINE]
+
+
+@dataclass(frozen=True)
+class _IdKeys:
+    """A mapping keyed by ids: pydantic publishes the key pattern as
+    `patternProperties`, which lets any other key through unchecked; say it in
+    `propertyNames` instead, so that the schema refuses what cjm refuses."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        (pattern, values), = schema.pop("patternProperties").items()
+        names = schema.setdefault("propertyNames", {})
+        names["pattern"] = pattern
+        schema["additionalProperties"] = values
+        return schema
+
 
 def _whole_number_version(value):
     # Literal[1] alone accepts `true` and `1.0` (they equal 1 in Python).
@@ -122,7 +214,7 @@ class Kpi(_Model):
 
     id: Id
     name: ShortText
-    unit: Annotated[str, Field(max_length=40)] | None = None
+    unit: Unit | None = None
     target: Score | None = None
     actual: Score | None = None
     direction: Literal["higher-is-better", "lower-is-better"] | None = None
@@ -178,7 +270,7 @@ class Touchpoint(_Model):
     """What the customer does."""
     thoughts: list[Text] = []
     """What the customer thinks or asks at this step."""
-    emotion: Score | dict[Id, Score] | None = None
+    emotion: Score | Annotated[dict[Id, Score], _IdKeys()] | None = None
     """A score on the map's scale, or one per persona id."""
     feeling: ShortText | None = None
     """A word for the emotion: frustrated, delighted…"""
