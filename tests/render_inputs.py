@@ -52,14 +52,17 @@ def hostile_map_data() -> dict:
     hostile string is a touchpoint name (so it reaches every renderer)."""
     counter = iter(range(10_000))
 
-    def t() -> str:
+    def t() -> str:  # long text: line breaks allowed
         return _text(next(counter))
 
+    def s_() -> str:  # short text: one line (the format refuses line breaks there)
+        return _text(next(counter)).replace("\n", " / ")
+
     personas = [
-        {"id": "p1", "name": 'Maya, "O": #1 <b>', "segment": t(), "quote": t(), "goals": [t(), t()],
-         "pain_points": [t()], "challenges": [t()], "motivations": [t()], "occupation": t(), "location": t(),
-         "description": t(), "sources": [{"url": "https://example.com/a_(b)", "title": t()}]},
-        {"id": "p2", "name": "title Bob | %%", "segment": t(), "goals": [t()]},
+        {"id": "p1", "name": 'Maya, "O": #1 <b>', "segment": s_(), "quote": t(), "goals": [t(), t()],
+         "pain_points": [t()], "challenges": [t()], "motivations": [t()], "occupation": s_(), "location": s_(),
+         "description": t(), "sources": [{"url": "https://example.com/a_(b)", "title": s_()}]},
+        {"id": "p2", "name": "title Bob | %%", "segment": s_(), "goals": [t()]},
     ]
     stages = []
     for s in range(3):
@@ -67,11 +70,11 @@ def hostile_map_data() -> dict:
         for k in range(len(HOSTILE)):
             if k % 3 != s:
                 continue
-            tp = {"id": f"t{k}", "name": HOSTILE[k], "action": t(), "thoughts": [t(), t()], "feeling": t(),
+            tp = {"id": f"t{k}", "name": HOSTILE[k].replace("\n", " / "), "action": t(), "thoughts": [t(), t()], "feeling": s_(),
                   "channel": "web",
-                  "pain_points": [{"id": f"pp{k}", "title": t(), "description": t(),
-                                   "evidence": [{"url": "https://example.com/e?q=1&r=<2>", "title": t()}]}],
-                  "opportunities": [{"id": f"op{k}", "title": t(), "description": t(), "addresses": [f"pp{k}"]}]}
+                  "pain_points": [{"id": f"pp{k}", "title": s_(), "description": t(),
+                                   "evidence": [{"url": "https://example.com/e?q=1&r=<2>", "title": s_()}]}],
+                  "opportunities": [{"id": f"op{k}", "title": s_(), "description": t(), "addresses": [f"pp{k}"]}]}
             if k % 4 == 0:
                 tp["emotion"] = {"p1": -2, "p2": 1.5}
             elif k % 4 == 1:
@@ -83,17 +86,17 @@ def hostile_map_data() -> dict:
             if k == 3:
                 tp["next"] = ["t5", "t6"]
             touchpoints.append(tp)
-        stages.append({"id": f"s{s}", "name": t(), "goal": t(), "description": t(), "questions": [t()],
+        stages.append({"id": f"s{s}", "name": s_(), "goal": t(), "description": t(), "questions": [t()],
                        "kpis": ["conv"], "touchpoints": touchpoints})
     return {
         "cjm": 1, "title": "Hostile <script>alert(1)</script> | a: b; # %% {{ 7*7 }}", "goal": t(),
-        "description": t(), "industry": t(), "owner": t(), "tags": [t(), t()],
-        "scale": {"min": -2, "max": 2, "low_label": t(), "high_label": t()},
+        "description": t(), "industry": s_(), "owner": s_(), "tags": [s_(), s_()],
+        "scale": {"min": -2, "max": 2, "low_label": s_(), "high_label": s_()},
         "personas": personas,
-        "channels": [{"id": "web", "name": t(), "mode": "online"}],
-        "kpis": [{"id": "conv", "name": t(), "unit": "%", "target": 3, "actual": 2.5, "source": t()}],
+        "channels": [{"id": "web", "name": s_(), "mode": "online"}],
+        "kpis": [{"id": "conv", "name": s_(), "unit": "%", "target": 3, "actual": 2.5, "source": s_()}],
         "stages": stages,
-        "actions": [{"id": "a1", "title": t(), "description": t(), "owner": t(), "status": "planned",
+        "actions": [{"id": "a1", "title": s_(), "description": t(), "owner": s_(), "status": "planned",
                      "addresses": ["pp0", "pp1"], "kpis": ["conv"]}],
     }
 

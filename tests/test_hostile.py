@@ -158,15 +158,40 @@ class Timing:
 WALL_SLACK = 4  # the wall-clock bound only catches hangs on a loaded machine
 
 
+# Runs cjm as `python -m cjm` does, and on the way out writes the process's
+# own high-water mark of resident memory (VmHWM) to the file named in
+# CJM_TEST_PEAK. wait4's ru_maxrss cannot be used: Linux folds into it the
+# resident size of the process that forked the child (the pytest worker, which
+# may hold Spark's or DuckDB's libraries by then), recorded at exec time.
+_PEAK_WRAPPER = """
+import atexit, os, runpy, sys
+def _peak():
+    with open("/proc/self/status") as status:
+        kb = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["CJM_TEST_PEAK"], "w") as out:
+        out.write(kb)
+atexit.register(_peak)
+_exit = os._exit
+def _peak_and_exit(code):  # cjm ends with os._exit, which skips atexit
+    _peak()
+    _exit(code)
+os._exit = _peak_and_exit
+sys.argv[0] = "cjm"
+runpy.run_module("cjm", run_name="__main__", alter_sys=True)
+"""
+
+
 def run_limited(*args: str, cwd: Path | None = None) -> tuple[subprocess.CompletedProcess, Timing]:
-    """Run cjm under the memory cap and measure this one child: CPU time and peak
-    memory come from its own wait4 status, so other tests' children (a browser
-    run by the same pytest worker, say) never count."""
+    """Run cjm under the memory cap and measure this one child: CPU time comes
+    from its own wait4 status and peak memory from its own VmHWM, so other
+    tests' children and the pytest worker's own size never count."""
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "FORCE_COLOR", "NO_COLOR", "CJM_DEBUG")}
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile("r", suffix=".peak") as peak:
+        env["CJM_TEST_PEAK"] = peak.name
         start = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "cjm", *args], cwd=cwd, env=env, stdout=out, stderr=err,
-                                 preexec_fn=_limit_memory)
+        child = subprocess.Popen([sys.executable, "-c", _PEAK_WRAPPER, *args], cwd=cwd, env=env, stdout=out,
+                                 stderr=err, preexec_fn=_limit_memory)
         deadline = start + 60
         while True:
             pid, status, usage = os.wait4(child.pid, os.WNOHANG)
@@ -182,7 +207,9 @@ def run_limited(*args: str, cwd: Path | None = None) -> tuple[subprocess.Complet
         out.seek(0)
         err.seek(0)
         proc = subprocess.CompletedProcess(child.args, child.returncode, out.read(), err.read())
-    return proc, Timing(usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss * 1024)
+        peak_kb = peak.read().strip()
+    assert peak_kb, f"cjm {' '.join(args)} did not report its peak memory (exit {child.returncode})"
+    return proc, Timing(usage.ru_utime + usage.ru_stime, wall, int(peak_kb) * 1024)
 
 
 @pytest.fixture(scope="module")

@@ -305,7 +305,7 @@ def busy() -> dict:
     def change(data):
         tp(data, "page")["emotion"] = {"maya": 1, "dan": 0}
         tp(data, "page")["pain_points"] = []
-        tp(data, "chat")["name"] = "Chat\nwith   us"
+        tp(data, "chat")["name"] = "Chat with   us"
         data["stages"][1]["touchpoints"].append({"id": "wallet", "name": "Wallet | pay <b>now</b> @team #12 $5",
                                                  "emotion": 2})
         data["actions"][0]["status"] = "done"

@@ -339,9 +339,15 @@ def hostile_map():
     added after validation (the model would refuse them)."""
     counter = iter(range(10_000))
 
+    long_fields = ("description", "quote", "goals", "challenges", "pain_points", "motivations", "interests",
+                   "action", "thought", "goal", "question", "frontstage", "backstage", "support", "policy")
+
     def t(field: str) -> str:
         n = next(counter)
-        return f"{PAYLOADS[n % len(PAYLOADS)]} ~{field}{n}~"
+        payload = PAYLOADS[n % len(PAYLOADS)]
+        if not field.endswith(long_fields):  # names and titles are one line in the format
+            payload = payload.replace("\n", " ")
+        return f"{payload} ~{field}{n}~"
 
     def link(field: str) -> dict:
         return {"url": "https://example.com/a?b=1&c='x'", "title": t(field)}

@@ -14,6 +14,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
+from cjm.model.text import _ONE_LINE, ID_PATTERN, SHORT_TEXT_PATTERN
+
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -41,15 +43,31 @@ Duration = Annotated[
     Field(description="A duration: 90s, 30m, 1h, 7d, 2w, or a whole number of seconds."),
 ]
 
+# Event names, property names and values are matched against data, so they hold
+# what a short text holds: one visible line, no control characters.
 Pattern = Annotated[
     str,
     Field(
         min_length=1,
         max_length=500,
+        pattern=SHORT_TEXT_PATTERN,
         description="An exact value, or a glob: * any text, ? one character, [abc] one of.",
     ),
+    _ONE_LINE,
+]
+PropertyName = Annotated[
+    str,
+    Field(min_length=1, max_length=200, pattern=SHORT_TEXT_PATTERN,
+          description="A property name, or a dotted path to a nested field such as `device.category`."),
+    _ONE_LINE,
 ]
 PropertyValue = Union[Pattern, int, float, bool]
+Name = Annotated[
+    str,
+    Field(min_length=1, max_length=500, pattern=SHORT_TEXT_PATTERN, description="A name on one line."),
+    _ONE_LINE,
+]
+StepId = Annotated[str, Field(pattern=ID_PATTERN, description="A stage or touchpoint id of the map."), _ONE_LINE]
 
 
 class _Model(BaseModel):
@@ -61,7 +79,7 @@ class EventMatch(_Model):
 
     name: Pattern
     """The event name, exact or a glob, e.g. `page_view` or `checkout_*`."""
-    where: dict[str, PropertyValue | list[PropertyValue]] = {}
+    where: dict[PropertyName, PropertyValue | list[PropertyValue]] = {}
     """Property -> value (or glob, or a list of them: any of). All conditions must hold.
     Values compare as text. A property is looked up in the event's properties (GA4:
     event_params; Segment: properties), then as a column or nested field such as
@@ -75,15 +93,15 @@ EventSpec = Union[Pattern, EventMatch]
 class Columns(_Model):
     """Which columns of a plain event table hold what."""
 
-    actor: str = "user_id"
+    actor: Name = "user_id"
     """The person: the unit of `unit: person`."""
-    session: str = "session_id"
+    session: Name = "session_id"
     """The session: with the actor, the unit of `unit: session`."""
-    time: str = "timestamp"
+    time: Name = "timestamp"
     """When: ISO-8601 text, a TIMESTAMP, or a number (see `time_unit`)."""
-    event: str = "event"
+    event: Name = "event"
     """The event name."""
-    properties: str | None = None
+    properties: Name | None = None
     """A column holding the event's properties (a struct, map or JSON object). Without it a
     `where:` property is a column of that name."""
 
@@ -91,7 +109,7 @@ class Columns(_Model):
 class DataSource(_Model):
     """Where the event data is and how to read it."""
 
-    path: str
+    path: Name
     """A file, a glob (`events/*.parquet`) or a folder (hive partitions such as
     `events/dt=2026-11-01/part-0.parquet` are read as columns). Relative to the project root."""
     format: Literal["parquet", "csv", "jsonl"] | None = None
@@ -105,7 +123,7 @@ class DataSource(_Model):
     time_unit: Literal["s", "ms", "us"] | None = None
     """The unit of a numeric time column. Left out: the time is ISO-8601 text or a TIMESTAMP.
     GA4's event_timestamp is always microseconds."""
-    timezone: str = "UTC"
+    timezone: Name = "UTC"
     """The IANA zone of timestamps written without an offset, e.g. `Europe/Berlin`."""
 
 
@@ -114,11 +132,11 @@ class Exclusion(_Model):
 
     events: list[EventSpec] = []
     """The excluded events (names, globs or EventMatch items)."""
-    touchpoint: str | None = None
+    touchpoint: StepId | None = None
     """Or: a mapped touchpoint (not a funnel step) whose events exclude."""
-    from_: Annotated[str | None, Field(alias="from")] = None
+    from_: Annotated[StepId | None, Field(alias="from")] = None
     """The step (stage or touchpoint id) after which the exclusion applies; the first step when left out."""
-    to: str | None = None
+    to: StepId | None = None
     """The step before which it applies; the last step when left out."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
@@ -134,9 +152,9 @@ class StepLimit(_Model):
 class Breakdown(_Model):
     """Split every count by a property, read on the entry (step-1) event."""
 
-    by: str
+    by: PropertyName
     """A column, GA4 field or event parameter, or Segment property."""
-    personas: dict[str, str] = {}
+    personas: dict[Name, StepId] = {}
     """Segment value -> persona id of the map. Unlisted values go to `(other)`;
     a missing value to `(none)`."""
 
@@ -144,7 +162,7 @@ class Breakdown(_Model):
 class FunnelDefaults(_Model):
     """The funnel semantics a team sets once; every output repeats them."""
 
-    steps: Literal["stages", "touchpoints"] | list[str] = "stages"
+    steps: Literal["stages", "touchpoints"] | list[StepId] = "stages"
     """One step per stage with mapped touchpoints, one per mapped touchpoint, or a list of touchpoint ids."""
     unit: Literal["person", "session"] = "person"
     entry: Literal["closed", "open"] = "closed"
@@ -155,13 +173,13 @@ class FunnelDefaults(_Model):
     attempt: Literal["first", "best", "reentry"] = "first"
     ties: Literal["in-order", "strict"] = "in-order"
     """Events at the same time: counted in funnel order, or a later step must be strictly later."""
-    limits: dict[str, StepLimit] = {}
+    limits: dict[StepId, StepLimit] = {}
     """Step id -> min/max time from the previous step."""
     exclusions: list[Exclusion] = []
     breakdown: Breakdown | None = None
-    since: _dt.datetime | _dt.date | str | None = None
+    since: _dt.datetime | _dt.date | Name | None = None
     """Earliest entry time (ISO-8601 date or timestamp, UTC unless it has an offset)."""
-    until: _dt.datetime | _dt.date | str | None = None
+    until: _dt.datetime | _dt.date | Name | None = None
     """Latest entry time (inclusive; a date means the end of that day)."""
     top_paths: Annotated[StrictInt, Field(ge=0, le=1000)] = 10
     path_length: Annotated[StrictInt, Field(ge=1, le=100)] = 10
@@ -177,7 +195,7 @@ class AnalyticsConfig(_Model):
 
     source: DataSource | None = None
     funnel: FunnelDefaults = Field(default_factory=_default_funnel)
-    snapshot: str | None = None
+    snapshot: Name | None = None
     """Path of a map's metrics snapshot, relative to the project; `{map}` is the map's file name
     without .yaml. Default: `metrics/{map}.json`. How old it may be is the stale-metrics rule's
     option (`rules: {stale-metrics: {max_age_days: 30}}`)."""

@@ -57,7 +57,9 @@ def _html_lines(text: str, width: int = WRAP) -> str:
     escaped; a blank text becomes a no-break space (``<B></B>`` is an error)."""
     lines = textwrap.wrap(" ".join(xml_text(text).split()), width, break_long_words=True,
                           break_on_hyphens=True) or ["\u00a0"]
-    return "<BR/>".join(escape(line, quote=True) for line in lines)
+    # A ']' that starts a line's text breaks Graphviz's HTML-label lexer
+    # (2.43): written as a character reference it is only text.
+    return "<BR/>".join(escape(line, quote=True).replace("]", "&#93;") for line in lines)
 
 
 def _label(resolved, tp) -> str:

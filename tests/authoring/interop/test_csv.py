@@ -19,13 +19,13 @@ MAP = JourneyMap.model_validate({
     "cjm": 1, "title": "Shop", "scale": {"min": -2, "max": 2},
     "personas": [{"id": "maya", "name": "Maya"}, "shared-dan"],
     "stages": [
-        {"id": "browse", "name": "Browse\nand  look", "touchpoints": [
+        {"id": "browse", "name": "Browse and  look", "touchpoints": [
             {"id": "ad", "name": "Ad, with a comma", "channel": "social", "mode": "online",
              "action": "=HYPERLINK(\"http://x\",\"y\")", "thoughts": ["Is it cheap?", "Who\nsells it?"],
              "feeling": "curious", "expectation": "met", "emotion": {"maya": -1, "shared-dan": 1.5, "ghost": 2},
              "description": "Says \"hi\""},
             {"id": "chat", "name": "Chat", "personas": ["maya"], "emotion": -2, "action": "-asks",
-             "pain_points": [{"id": "slow-chat", "title": "Slow\nreplies"}, {"id": "no-bot", "title": "No bot"}],
+             "pain_points": [{"id": "slow-chat", "title": "Slow replies"}, {"id": "no-bot", "title": "No bot"}],
              "opportunities": [{"id": "bot", "title": "A sizing bot", "addresses": ["no-bot"]}],
              "description": "@cmd"},
         ]},

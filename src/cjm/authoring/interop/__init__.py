@@ -30,6 +30,24 @@ class ImportProblem(Exception):
         return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
+_SHORT_REFUSED = None
+
+
+def short_text(text: str | None, fallback: str, limit: int = 300) -> str:
+    """Imported text made a valid short text of the format (one line, no
+    control characters, not blank, at most ``limit`` characters), else
+    ``fallback``: a Mermaid task written `#8;` must not make an invalid map."""
+    import re as _re
+
+    from cjm.model.journey import SHORT_TEXT_PATTERN, SHORT_TEXT_REFUSED
+
+    global _SHORT_REFUSED
+    if _SHORT_REFUSED is None:
+        _SHORT_REFUSED = _re.compile(f"[{SHORT_TEXT_REFUSED}]")
+    cleaned = " ".join(_SHORT_REFUSED.sub(" ", text or "").split())[:limit].strip()
+    return cleaned if cleaned and _re.match(SHORT_TEXT_PATTERN, cleaned) else fallback
+
+
 def slugify(text: str, fallback: str = "item") -> str:
     """A model id from free text: lowercase ASCII letters, digits and '-'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

@@ -49,7 +49,7 @@ import io
 import re
 from typing import Any
 
-from cjm.authoring.interop import IdMaker, ImportProblem
+from cjm.authoring.interop import IdMaker, ImportProblem, short_text
 from cjm.model.walk import persona_ids
 
 COLUMNS = ("stage_id", "stage_name", "touchpoint_id", "touchpoint_name", "channel", "mode", "action", "thoughts",
@@ -153,9 +153,9 @@ def _items(cell: str, what: str, ids: IdMaker, file: str, line: int, column: int
         if m:
             if m.group(1) in ids.taken:
                 raise ImportProblem(file, line, column, f"the {what} id {m.group(1)!r} is used twice")
-            out.append({"id": ids.take(m.group(1)), "title": m.group(2).strip()})
+            out.append({"id": ids.take(m.group(1)), "title": short_text(m.group(2), m.group(1))})
         else:
-            out.append({"id": ids.make(item, what.replace(" ", "-")), "title": item})
+            out.append({"id": ids.make(item, what.replace(" ", "-")), "title": short_text(item, what)})
     return out
 
 
@@ -228,7 +228,7 @@ def import_csv(text: str, file: str = "<csv>", title: str | None = None,
                 if sid and not _ID.fullmatch(sid):
                     raise ImportProblem(file, line, where("stage_id"), f"{sid!r} is not a valid stage id")
                 new_id = stage_ids.take(sid) if sid else stage_ids.make(sname, "stage")
-                stages[new_id] = {"id": new_id, "name": sname or sid, "touchpoints": []}
+                stages[new_id] = {"id": new_id, "name": short_text(sname, sid), "touchpoints": []}
                 if sname:
                     stage_by_name.setdefault(sname, new_id)
                 key = new_id
@@ -244,7 +244,7 @@ def import_csv(text: str, file: str = "<csv>", title: str | None = None,
                 touchpoint_ids.take(tid)
             else:
                 tid = touchpoint_ids.make(tname, "step")
-            tp: dict[str, Any] = {"id": tid, "name": tname or tid}
+            tp: dict[str, Any] = {"id": tid, "name": short_text(tname, tid)}
             for name in ("channel", "mode"):
                 if get(name).strip():
                     tp[name] = get(name).strip()
@@ -268,8 +268,8 @@ def import_csv(text: str, file: str = "<csv>", title: str | None = None,
                 tp["emotion"] = _parse_score(single, file, line, where("emotion"), "emotion")
             elif per_persona:
                 tp["emotion"] = per_persona
-            if get("feeling").strip():
-                tp["feeling"] = get("feeling").strip()
+            if short_text(get("feeling"), ""):
+                tp["feeling"] = short_text(get("feeling"), "")
             if get("expectation").strip():
                 tp["expectation"] = get("expectation").strip()
             if get("personas").strip():
@@ -287,7 +287,7 @@ def import_csv(text: str, file: str = "<csv>", title: str | None = None,
         raise ImportProblem(file, line, 1, f"not valid CSV: {exc}") from None
     if not stages:
         raise ImportProblem(file, 2, 1, "the CSV file has a header but no rows")
-    data: dict[str, Any] = {"cjm": 1, "title": title or "Imported journey"}
+    data: dict[str, Any] = {"cjm": 1, "title": short_text(title, "Imported journey")}
     if scale is not None:
         data["scale"] = {"min": scale[0], "max": scale[1]}
     personas = list(dict.fromkeys(used_personas))

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from cjm.authoring.interop import IdMaker, ImportProblem
+from cjm.authoring.interop import IdMaker, ImportProblem, short_text
 from cjm.model.scales import MERMAID_MAX, MERMAID_MIN
 
 # Mermaid's encodeEntities runs before its lexer: `#58;` (or `#quot;`) is a
@@ -196,10 +196,11 @@ def journey_to_map(journey: Journey, fallback_title: str = "Imported journey",
     stage_ids, touchpoint_ids = IdMaker(), IdMaker()
     stages = []
     for section in journey.sections:
-        stage_name = section.name or "Journey"
+        stage_name = short_text(section.name, "Journey")
         touchpoints = []
         for task in section.tasks:
-            tp: dict[str, Any] = {"id": touchpoint_ids.make(task.name, "step"), "name": task.name or "(unnamed)"}
+            tp: dict[str, Any] = {"id": touchpoint_ids.make(task.name, "step"),
+                                  "name": short_text(task.name, "(unnamed)")}
             if task.actors:
                 ids = list(dict.fromkeys(personas[a] for a in task.actors))
                 tp["emotion"] = {pid: task.score for pid in ids}
@@ -209,11 +210,11 @@ def journey_to_map(journey: Journey, fallback_title: str = "Imported journey",
                 tp["emotion"] = task.score
             touchpoints.append(tp)
         stages.append({"id": stage_ids.make(stage_name, "stage"), "name": stage_name, "touchpoints": touchpoints})
-    data: dict[str, Any] = {"cjm": 1, "title": journey.title or fallback_title}
+    data: dict[str, Any] = {"cjm": 1, "title": short_text(journey.title, fallback_title)}
     if journey.description:
         data["description"] = journey.description
     data["scale"] = {"min": MERMAID_MIN, "max": MERMAID_MAX}
     if personas:
-        data["personas"] = [{"id": pid, "name": name} for name, pid in personas.items()]
+        data["personas"] = [{"id": pid, "name": short_text(name, pid)} for name, pid in personas.items()]
     data["stages"] = stages
     return data

@@ -1,5 +1,5 @@
 """The text rules of the format (issue 8, item 2): what short and long texts,
-ids, links and colours may hold, and that the three regex dialects that read
+ids, links and colours may hold (in the map and in the analytics section alike), and that the three regex dialects that read
 the published patterns accept exactly the same strings: pydantic's (Rust's
 regex crate), Python's ``re`` (jsonschema) and ECMA-262 (editors), the latter
 with and without the ``u`` flag, run by node when it is installed."""
@@ -16,10 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from cjm.model import journey
+from cjm.model import analytics, journey
 
 TYPES = {"ShortText": journey.ShortText, "Text": journey.Text, "Id": journey.Id, "Url": journey.Url,
-         "Color": journey.Color, "Unit": journey.Unit}
+         "Color": journey.Color, "Unit": journey.Unit,
+         "EventPattern": analytics.Pattern, "PropertyName": analytics.PropertyName, "Name": analytics.Name,
+         "StepId": analytics.StepId}
 ADAPTERS = {name: TypeAdapter(t) for name, t in TYPES.items()}
 SCHEMAS = {name: adapter.json_schema() for name, adapter in ADAPTERS.items()}
 
@@ -117,6 +119,10 @@ def _sampled_values() -> list[str]:
     ("Url", "https://example.com/a b", False), ("Url", "https://x\u200b.example", False),
     ("Url", "javascript:alert(1)", False), ("Url", "https://x.example/\n", False),
     ("Color", "#a1B2c3", True), ("Color", "#a1b2c3\n", False), ("Color", "red", False),
+    ("EventPattern", "checkout_*", True), ("EventPattern", "page_view\n", False), ("EventPattern", "a\x85", False),
+    ("EventPattern", " ", False), ("PropertyName", "device.category", True), ("PropertyName", "a\tb", False),
+    ("Name", "events/*.parquet", True), ("Name", "Europe/Berlin\x7f", False), ("StepId", "pay", True),
+    ("StepId", "Pay", False),
 ])
 def test_what_each_kind_of_text_accepts(name, value, ok):
     assert rust_accepts(name, value) is ok
