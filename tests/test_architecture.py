@@ -130,8 +130,6 @@ EXEMPT = {
 PENDING = {
     "render/overview.py": "tests/render/test_overview.py: being written",
     "render/pages.py": "tests/render/test_pages.py: being written",
-    "render/pdf.py": "tests/render/test_pdf.py: being written",
-    "render/png.py": "tests/render/test_png.py: being written",
     "render/svg/draw.py": "tests/render/svg/test_draw.py: being written",
     "render/svg/scene.py": "tests/render/svg/test_scene.py: being written",
     "render/svg/style.py": "tests/render/svg/test_style.py: being written",
