@@ -136,8 +136,6 @@ PENDING = {
     "render/__init__.py": "tests/render/test_render.py: the render engineer (tests/render/** is theirs)",
     "render/json.py": "tests/render/test_json.py: the render engineer (tests/render/** is theirs)",
     "render/themes.py": "tests/render/test_themes.py: the render engineer (tests/render/** is theirs)",
-    "render/svg/__init__.py": "tests/render/svg/test_svg.py: the render engineer (tests/render/** is theirs)",
-    "render/svg/metrics.py": "tests/render/svg/test_metrics.py: the render engineer (tests/render/** is theirs)",
 }
 
 
