@@ -128,24 +128,11 @@ EXEMPT = {
 # Test modules being written in parallel on other branches (issue 7): each
 # entry goes as soon as its test module exists (test_no_stale_exemptions).
 PENDING = {
-    "render/fonts.py": "tests/render/test_fonts.py: being written",
-    "render/overview.py": "tests/render/test_overview.py: being written",
-    "render/pages.py": "tests/render/test_pages.py: being written",
-    "render/pdf.py": "tests/render/test_pdf.py: being written",
-    "render/png.py": "tests/render/test_png.py: being written",
-    "render/svg/draw.py": "tests/render/svg/test_draw.py: being written",
-    "render/svg/scene.py": "tests/render/svg/test_scene.py: being written",
-    "render/svg/style.py": "tests/render/svg/test_style.py: being written",
     "pipeline/schemas.py": "tests/pipeline/test_schemas.py: another engineer",
     "model/journey.py": "tests/model/test_journey.py: the loader/model engineer",
     "model/errors.py": "tests/model/test_errors.py: the loader/model engineer",
     "model/document.py": "tests/model/test_document.py: the loader/model engineer",
     "model/config.py": "tests/model/test_config.py: the loader/model engineer",
-    "render/__init__.py": "tests/render/test_render.py: the render engineer (tests/render/** is theirs)",
-    "render/json.py": "tests/render/test_json.py: the render engineer (tests/render/** is theirs)",
-    "render/themes.py": "tests/render/test_themes.py: the render engineer (tests/render/** is theirs)",
-    "render/svg/__init__.py": "tests/render/svg/test_svg.py: the render engineer (tests/render/** is theirs)",
-    "render/svg/metrics.py": "tests/render/svg/test_metrics.py: the render engineer (tests/render/** is theirs)",
 }
 
 

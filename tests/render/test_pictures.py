@@ -10,6 +10,9 @@
   SVG in at most 1 % of the pixels.
 * ``pdftotext`` recovers every word drawn on the map from the PDF, and a
   120-step map gives several pages, each with the title and the lane labels.
+
+What PNG and PDF do on their own (sizes, pages, engines, determinism, a
+missing engine): tests/render/test_png.py and tests/render/test_pdf.py.
 """
 
 from __future__ import annotations
@@ -254,42 +257,3 @@ def test_a_120_step_map_gives_pages_each_with_title_and_lane_labels(tmp_path):
         assert f"Page {page} of {pages}" in text
         for label in ("ACTIONS", "TOUCHPOINTS", "EMOTIONS", "PAIN POINTS"):
             assert label in text, (page, label)
-
-
-def test_png_at_two_times_has_twice_the_pixels(tmp_path):
-    from PIL import Image
-
-    path = EXAMPLE_MAPS[0]
-    (one,) = render_to(tmp_path / "1", path, "png")
-    from cjm.pipeline.render import RenderRequest, render_maps, write_outputs
-
-    result = render_maps(RenderRequest([str(path)], ["png"], out=str(tmp_path / "2"), scale=2.0))
-    write_outputs(result, check=False)
-    w1, h1 = Image.open(one).size
-    w2, h2 = Image.open(result.outputs[0].path).size
-    assert (w2, h2) == (2 * w1, 2 * h1)
-
-
-def test_the_pdf_engines_agree_on_pages_and_text(tmp_path, monkeypatch):
-    """vl-convert (the pip fallback) and librsvg give the same pages and words."""
-    if shutil.which("rsvg-convert") is None or shutil.which("pdftotext") is None:
-        pytest.skip("needs rsvg-convert and pdftotext")
-    path = next(p for p in EXAMPLE_MAPS if p.stem == "b2b-saas")
-    texts = {}
-    for engine in ("rsvg", "vl-convert"):
-        monkeypatch.setenv("CJM_PDF_ENGINE", engine)
-        (pdf,) = render_to(tmp_path / engine, path, "pdf")
-        texts[engine] = _words(_pdftotext(pdf))
-        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-        texts[engine + "-pages"] = re.search(r"Pages:\s+(\d+)", info).group(1)
-    assert texts["rsvg-pages"] == texts["vl-convert-pages"]
-    assert texts["rsvg"] == texts["vl-convert"]
-
-
-def test_rsvg_pdfs_are_reproducible(tmp_path):
-    if shutil.which("rsvg-convert") is None:
-        pytest.skip("needs rsvg-convert")
-    path = EXAMPLE_MAPS[0]
-    (a,) = render_to(tmp_path / "a", path, "pdf")
-    (b,) = render_to(tmp_path / "b", path, "pdf")
-    assert a.read_bytes() == b.read_bytes()

@@ -416,7 +416,7 @@ def test_every_link_is_noopener_noreferrer():
     assert all(a.get("rel") == "noopener noreferrer" for a in links)
 
 
-# --- drawn once per map and options (svg and html in one cjm render call) ----------------
+# --- drawn once per map in one cjm render call (the Shared cache: tests/render/svg/test_svg.py) ---
 @pytest.fixture
 def scenes(monkeypatch) -> list[object]:
     """Counts the pictures really laid out."""
@@ -431,24 +431,6 @@ def scenes(monkeypatch) -> list[object]:
 
     monkeypatch.setattr(layout.Layout, "scene", counted)
     return calls
-
-
-def test_the_same_map_and_options_are_drawn_once_per_run(scenes):
-    from cjm.render import Shared, html
-
-    resolved = make()
-    shared = Shared()
-    picture = svg.render(resolved, RenderOptions(), shared)
-    page = html.render(resolved, RenderOptions(), shared)
-    assert picture.strip() in page
-    assert svg.render(resolved, RenderOptions(), shared) is picture
-    assert len(scenes) == 1
-    assert svg.render(resolved, RenderOptions(theme="dark"), shared) != picture  # other options: drawn again
-    assert len(scenes) == 2
-    assert svg.render(resolved, RenderOptions(), Shared()) == picture  # another run: drawn anew, same bytes
-    assert len(scenes) == 3
-    assert svg.render(resolved, RenderOptions()) == picture  # no sharing at all
-    assert len(scenes) == 4
 
 
 def test_one_render_call_draws_each_map_once(scenes, tmp_path):
@@ -593,26 +575,8 @@ def test_unsafe_link_is_shown_as_plain_text():
     assert any("Sign-up funnel" in t for t in visible_texts(root))
 
 
-# --- text fitting --------------------------------------------------------------------
-def test_wrap_fits_the_width():
-    text = "The quick brown fox jumps over the lazy dog " * 6
-    lines, cut = metrics.wrap(text, 172, 12)
-    assert not cut and len(lines) > 3
-    assert all(metrics.text_width(line, 12) <= 172 for line in lines)
-    assert " ".join(lines) == text.strip()
-
-
-def test_wrap_breaks_long_words_and_newlines():
-    lines, _cut = metrics.wrap("https://example.com/" + "x" * 120 + "\nnext", 100, 12, max_lines=30)
-    assert all(metrics.text_width(line, 12) <= 100 for line in lines)
-    assert lines[-1] == "next"
-    assert "".join(lines[:-1]) == "https://example.com/" + "x" * 120
-
-
-def test_wrap_truncates_with_ellipsis_and_card_keeps_full_text():
-    lines, cut = metrics.wrap("word " * 400, 172, 12, max_lines=5)
-    assert cut and len(lines) == 5 and lines[-1].endswith("\u2026")
-    assert metrics.text_width(lines[-1], 12) <= 172
+# --- text fitting (widths and wrapping themselves: tests/render/svg/test_metrics.py) ------
+def test_a_cut_thought_keeps_its_full_text_as_a_tooltip():
     data = copy.deepcopy(RICH)
     long = "Very long thought that goes on and on " * 20
     data["stages"][0]["touchpoints"][0]["thoughts"] = [long]
@@ -644,51 +608,7 @@ def test_cards_hold_their_text():
                 assert left < x and x + metrics.text_width(span.text, size, bold) <= right, span.text
 
 
-def test_text_width_classes():
-    assert metrics.text_width("iiii", 12) < metrics.text_width("mmmm", 12)
-    assert metrics.text_width("iiii", 12) < metrics.text_width("WWWW", 12)
-    assert metrics.text_width("日本語", 12) > metrics.text_width("abc", 12)
-    assert metrics.text_width("abc", 12, bold=True) > metrics.text_width("abc", 12)
-
-
-def test_widths_are_the_bundled_fonts():
-    from fontTools.ttLib import TTFont
-
-    from cjm.render import fonts
-
-    font = TTFont(str(fonts.font_dir() / fonts.FACES["bold"]))
-    cmap, hmtx, upem = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
-    expected = sum(hmtx[cmap[ord(ch)]][0] for ch in "Checkout") / upem * 12
-    assert metrics.text_width("Checkout", 12, bold=True) == pytest.approx(expected)
-    # with the font left out, text is measured with room for wider fallbacks
-    assert metrics.Metrics(embedded=False).width("Checkout", 12) > metrics.text_width("Checkout", 12) * 1.15
-
-
 # --- themes and output ------------------------------------------------------------------
-def _luminance(color: str) -> float:
-    def channel(v: int) -> float:
-        c = v / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_theme_contrast(theme):
-    c = THEMES[theme]
-    pairs = [("text", "bg"), ("muted", "bg"), ("text", "card"), ("muted", "label_bg"), ("text", "thought"),
-             ("pain_text", "pain"), ("opp_text", "opp"), ("text", "kpi"), ("link", "card"), ("text", "front"),
-             ("text", "back"), ("text", "support"), ("text", "policy"), ("muted", "card")]
-    for fg, bg in pairs:
-        assert contrast(c[fg], c[bg]) >= 4.5, (theme, fg, bg)
-
-
 def test_themes_differ_and_unknown_theme_falls_back():
     light, dark = draw(theme="light"), draw(theme="dark")
     assert THEMES["dark"]["bg"] in dark and THEMES["dark"]["bg"] not in light
