@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from cjm.model.text import _ONE_LINE, ID_PATTERN, SHORT_TEXT_PATTERN
+from cjm.model.text import _ONE_LINE, ID_PATTERN, KEY_NAMES, SHORT_TEXT_PATTERN
 
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw]?)\s*$")
 _SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
@@ -79,7 +79,7 @@ class EventMatch(_Model):
 
     name: Pattern
     """The event name, exact or a glob, e.g. `page_view` or `checkout_*`."""
-    where: dict[PropertyName, PropertyValue | list[PropertyValue]] = {}
+    where: Annotated[dict[PropertyName, PropertyValue | list[PropertyValue]], KEY_NAMES] = {}
     """Property -> value (or glob, or a list of them: any of). All conditions must hold.
     Values compare as text. A property is looked up in the event's properties (GA4:
     event_params; Segment: properties), then as a column or nested field such as
@@ -154,7 +154,7 @@ class Breakdown(_Model):
 
     by: PropertyName
     """A column, GA4 field or event parameter, or Segment property."""
-    personas: dict[Name, StepId] = {}
+    personas: Annotated[dict[Name, StepId], KEY_NAMES] = {}
     """Segment value -> persona id of the map. Unlisted values go to `(other)`;
     a missing value to `(none)`."""
 
@@ -173,7 +173,7 @@ class FunnelDefaults(_Model):
     attempt: Literal["first", "best", "reentry"] = "first"
     ties: Literal["in-order", "strict"] = "in-order"
     """Events at the same time: counted in funnel order, or a later step must be strictly later."""
-    limits: dict[StepId, StepLimit] = {}
+    limits: Annotated[dict[StepId, StepLimit], KEY_NAMES] = {}
     """Step id -> min/max time from the previous step."""
     exclusions: list[Exclusion] = []
     breakdown: Breakdown | None = None

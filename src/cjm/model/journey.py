@@ -20,6 +20,7 @@ from cjm.model.analytics import EventSpec
 FORMAT_VERSION = 1
 
 from cjm.model.text import (  # noqa: F401 - these names are part of this module's interface
+    KEY_NAMES,
     _ONE_LINE,
     COLOR_PATTERN,
     CONTROL_CHARS,
@@ -77,21 +78,6 @@ Url = Annotated[
     _ONE_LINE,
 ]
 Color = Annotated[str, Field(pattern=COLOR_PATTERN, description="A colour as #rrggbb."), _ONE_LINE]
-
-
-@dataclass(frozen=True)
-class _IdKeys:
-    """A mapping keyed by ids: pydantic publishes the key pattern as
-    `patternProperties`, which lets any other key through unchecked; say it in
-    `propertyNames` instead, so that the schema refuses what cjm refuses."""
-
-    def __get_pydantic_json_schema__(self, core_schema, handler):
-        schema = handler(core_schema)
-        (pattern, values), = schema.pop("patternProperties").items()
-        names = schema.setdefault("propertyNames", {})
-        names["pattern"] = pattern
-        schema["additionalProperties"] = values
-        return schema
 
 
 def _whole_number_version(value):
@@ -233,7 +219,7 @@ class Touchpoint(_Model):
     """What the customer does."""
     thoughts: list[Text] = []
     """What the customer thinks or asks at this step."""
-    emotion: Score | Annotated[dict[Id, Score], _IdKeys()] | None = None
+    emotion: Score | Annotated[dict[Id, Score], KEY_NAMES] | None = None
     """A score on the map's scale, or one per persona id."""
     feeling: ShortText | None = None
     """A word for the emotion: frustrated, delighted…"""

@@ -54,3 +54,27 @@ class _NoLineBreak:
 
 
 _ONE_LINE = _NoLineBreak()
+
+
+@dataclass(frozen=True)
+class _KeyNames:
+    """A mapping whose keys follow a pattern: pydantic publishes the key pattern as
+    `patternProperties`, which lets any other key through unchecked; say it in
+    `propertyNames` instead (with the line-break guard of ``_NoLineBreak`` and the
+    key's length bounds), so that the schema refuses what cjm refuses."""
+
+    def __get_pydantic_json_schema__(self, core_schema, handler):
+        schema = handler(core_schema)
+        (pattern, values), = schema.pop("patternProperties").items()
+        names = schema.setdefault("propertyNames", {})
+        names["pattern"] = pattern
+        names["not"] = {"pattern": "\\n"}
+        keys = core_schema.get("keys_schema", {})
+        for ours, theirs in (("min_length", "minLength"), ("max_length", "maxLength")):
+            if keys.get(ours) is not None:
+                names[theirs] = keys[ours]
+        schema["additionalProperties"] = values
+        return schema
+
+
+KEY_NAMES = _KeyNames()
