@@ -123,6 +123,16 @@ def test_usage_errors_exit_2(cjm, mapfile, tmp_path, args, message):
     assert message in proc.stderr
 
 
+def test_a_template_override_that_fails_while_it_runs_exits_2(cjm, mapfile, tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "svg").mkdir(parents=True)
+    (templates / "svg" / "map.svg.j2").write_text("<svg>\n{{ 1 / 0 }}</svg>\n")
+    proc = cjm("render", str(mapfile), "-f", "svg", "-o", str(tmp_path / "out"), "--template-dir", str(templates))
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "map.svg.j2:2: ZeroDivisionError: division by zero" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_missing_input_exits_2(cjm, tmp_path):
     proc = cjm("render", str(tmp_path / "nope.yaml"))
     assert proc.returncode == 2 and "no such file" in proc.stderr

@@ -272,12 +272,11 @@ BROKEN_WIDTHS = [
     pytest.param(b"\xff\xfe\x00garbage", id="not-utf8"),
     pytest.param(b'{"widths": {"a": 1}, "notdef": 0.6}', id="bad-key"),
     pytest.param(b'{"notdef": 0.6}', id="no-widths"),
-    pytest.param(b"[]", id="a-list", marks=pytest.mark.xfail(
-        strict=True, raises=TypeError,
-        reason="bug: fonts.advances catches only OSError/ValueError/KeyError, so a cache entry that is valid "
-               "JSON of another shape (a list, null) raises TypeError and cjm exits 4 instead of rebuilding it")),
-    pytest.param(b"null", id="null", marks=pytest.mark.xfail(
-        strict=True, raises=TypeError, reason="bug: as above, a JSON null in the widths cache raises TypeError")),
+    pytest.param(b"[]", id="a-list"),
+    pytest.param(b"null", id="null"),
+    pytest.param(b'{"widths": [], "notdef": 0.6}', id="widths-a-list"),
+    pytest.param(b'{"widths": {"97": "wide"}, "notdef": 0.6}', id="width-a-string"),
+    pytest.param(b'{"widths": {"97": 0.5}, "notdef": null}', id="notdef-null"),
 ]
 
 
@@ -295,16 +294,24 @@ BROKEN_SUBSETS = [
     pytest.param(b"", id="empty"),
     pytest.param(b"garbage", id="garbage"),
     pytest.param("half", id="truncated"),
+    pytest.param("flipped", id="one-byte-changed"),
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: fonts.subset_woff serves whatever bytes the cache file holds; a "
-                                       "corrupt subset (empty, garbage, cut short) is embedded as the picture's "
-                                       "font instead of being rebuilt, and browsers then draw a fallback font")
 @pytest.mark.parametrize("content", BROKEN_SUBSETS)
 def test_a_corrupt_subset_cache_is_rebuilt(cache, content):
     fresh = fonts.subset_woff("regular", CHARS)
     (entry,) = cache.glob("subset-*.woff")
-    entry.write_bytes(fresh[: len(fresh) // 2] if content == "half" else content)
+    if content == "half":
+        content = fresh[: len(fresh) // 2]
+    elif content == "flipped":  # same length, same header: only a table's checksum tells
+        import struct
+
+        count = struct.unpack_from(">H", fresh, 12)[0]
+        tables = [struct.unpack_from(">4sLLLL", fresh, 44 + 20 * i) for i in range(count)]
+        _, offset, length, _, _ = max(tables, key=lambda t: t[2])  # inside the largest table, not in padding
+        middle = offset + length // 2
+        content = fresh[:middle] + bytes([fresh[middle] ^ 0xFF]) + fresh[middle + 1:]
+    entry.write_bytes(content)
     fonts.subset_woff.cache_clear()
     assert fonts.subset_woff("regular", CHARS) == fresh

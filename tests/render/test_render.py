@@ -154,13 +154,70 @@ def test_an_unsafe_override_is_refused(tmp_path):
         render("svg", make(), _override(tmp_path, "<svg>{{ ''.__class__.__mro__ }}</svg>\n"))
 
 
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
-                   reason="bug: an error a user's template override raises while it runs ({{ 1 / 0 }}, "
-                          "{{ 'a' + 1 }}) is not a jinja2 exception, so render() lets it through and cjm "
-                          "reports an internal error (exit 4) instead of the template and line (exit 2)")
 def test_an_override_that_fails_while_it_runs_is_a_template_error(tmp_path):
-    with pytest.raises(TemplateError, match=r"map\.svg\.j2"):
+    with pytest.raises(TemplateError, match=r"map\.svg\.j2") as caught:
         render("svg", make(), _override(tmp_path, "<svg>{{ 1 / 0 }}</svg>\n"))
+    assert caught.value.exit_code == 2
+
+
+@pytest.mark.parametrize("text, line, what", [
+    ("<svg>\n\n{{ 1 / 0 }}</svg>\n", 3, "ZeroDivisionError: division by zero"),
+    ("<svg>\n{{ 'a' + 1 }}</svg>\n", 2, "TypeError: "),
+    ("<svg>\n{{ nope }}</svg>\n", 2, "'nope' is undefined"),
+])
+def test_a_run_time_error_names_the_users_template_and_line(tmp_path, text, line, what):
+    with pytest.raises(TemplateError) as caught:
+        render("svg", make(), _override(tmp_path, text))
+    path = tmp_path / "svg" / "map.svg.j2"
+    assert caught.value.message.startswith(f"template error: {path}:{line}: {what}")
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+
+
+def test_a_run_time_error_in_a_template_the_override_includes_names_that_one(tmp_path):
+    options = _override(tmp_path, "<svg>\n{% include 'svg/part.j2' %}</svg>\n")
+    (tmp_path / "svg" / "part.j2").write_text("one\ntwo {{ 1 / 0 }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError, match=r"part\.j2:2: ZeroDivisionError"):
+        render("svg", make(), options)
+
+
+def _failing_filter(*args, **kwargs):
+    raise ValueError("a bug in cjm")
+
+
+def test_a_run_time_error_in_cjms_own_template_stays_a_bug_with_a_template_folder(tmp_path, monkeypatch):
+    """Only the user's templates are the user's to fix: when one of cjm's own
+    templates fails, with or without an override folder, it is a bug (exit 4)."""
+    from cjm.render.templating import environment
+
+    options = _override(tmp_path, "<svg></svg>\n")  # overrides the SVG; the Markdown template is cjm's own
+    monkeypatch.setitem(environment(tmp_path).filters, "md_text", _failing_filter)
+    with pytest.raises(ValueError, match="a bug in cjm"):
+        render("md", make(), options)
+
+
+def test_cjms_own_template_included_by_an_override_stays_a_bug(tmp_path, monkeypatch):
+    """The override includes one of cjm's templates, which fails inside: the
+    innermost template is cjm's, so it is a bug of cjm's."""
+    from cjm.render.templating import environment
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "page.html.j2").write_text("mine\n{% include 'html/steps.html.j2' %}\n")
+    monkeypatch.setitem(environment(tmp_path).filters, "length", _failing_filter)  # used by steps.html.j2
+    with pytest.raises(ValueError, match="a bug in cjm"):
+        render("html", make(), RenderOptions(template_dir=tmp_path))
+
+
+def test_a_filter_called_from_the_users_template_is_theirs(tmp_path, monkeypatch):
+    """...but when the user's template is the innermost one (it called the
+    filter that failed), the user is shown their template and line."""
+    from cjm.render.templating import environment
+
+    (tmp_path / "markdown").mkdir()
+    (tmp_path / "markdown" / "map.md.j2").write_text("mine\n{% include 'markdown/part.md.j2' %}\n")
+    (tmp_path / "markdown" / "part.md.j2").write_text("{{ 'x'|md_text }}\n")
+    monkeypatch.setitem(environment(tmp_path).filters, "md_text", _failing_filter)
+    with pytest.raises(TemplateError, match=r"part\.md\.j2:1: ValueError: a bug in cjm"):
+        render("md", make(), RenderOptions(template_dir=tmp_path))
 
 
 # --- what each format returns ----------------------------------------------------------------------

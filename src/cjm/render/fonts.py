@@ -12,9 +12,12 @@ Everything heavy is lazy: fontTools is imported only to build a width table
 or a subset that is not cached yet. Both are cached on disk under cjm's cache
 folder (``CJM_NO_CACHE=1`` turns that off), keyed by the font file and, for
 subsets, by the characters and the fontTools version; an in-process cache
-holds what one run computed. Subsets are built without timestamps, kerning or
-ligatures, so the same text gives the same bytes and every renderer advances
-exactly by the glyph widths cjm measured.
+holds what one run computed. A cache entry is checked before it is used (a
+width table must have the shape cjm writes, a subset must be a whole WOFF
+file whose tables match their checksums); a corrupt one is rebuilt. Subsets
+are built without timestamps, kerning or ligatures, so the same text gives
+the same bytes and every renderer advances exactly by the glyph widths cjm
+measured.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ import base64
 import hashlib
 import json
 import os
+import struct
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,17 +89,40 @@ def _write_cache(path: str | None, data: bytes) -> None:
         pass  # a cache that cannot be written is only slower
 
 
+def _is_width(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 100
+
+
+def _read_widths(path: str) -> tuple[dict[int, float], float] | None:
+    """The width table a cache file holds, or None when the file is unreadable
+    or is not exactly the shape ``advances`` writes (a corrupt entry is
+    rebuilt, never trusted: any JSON value may be found there)."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):  # unreadable, not UTF-8, not JSON
+        return None
+    if not isinstance(data, dict):
+        return None
+    raw, notdef = data.get("widths"), data.get("notdef")
+    if not isinstance(raw, dict) or not raw or not _is_width(notdef):
+        return None
+    widths: dict[int, float] = {}
+    for key, value in raw.items():
+        if not (key.isascii() and key.isdigit()) or not _is_width(value):
+            return None
+        widths[int(key)] = value
+    return widths, notdef
+
+
 @lru_cache(maxsize=None)
 def advances(face: str) -> tuple[dict[int, float], float]:
     """(code point -> advance width in em, the font's .notdef width in em)."""
     cached = _cache_file(f"widths-{_font_key(face)}.json")
     if cached and os.path.exists(cached):
-        try:
-            with open(cached, encoding="utf-8") as fh:
-                data = json.load(fh)
-            return {int(k): v for k, v in data["widths"].items()}, data["notdef"]
-        except (OSError, ValueError, KeyError):
-            pass
+        table = _read_widths(cached)
+        if table is not None:
+            return table
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(font_dir() / FACES[face]), lazy=True)
@@ -121,6 +149,45 @@ def _fonttools_version() -> str:
         return "unknown"
 
 
+def _checksum(data: bytes) -> int:
+    """The sfnt table checksum: the sum of the big-endian uint32 words, the
+    last one padded with zeros."""
+    data += b"\0" * (-len(data) % 4)
+    return sum(struct.unpack(f">{len(data) // 4}L", data)) & 0xFFFFFFFF
+
+
+def _is_whole_woff(data: bytes) -> bool:
+    """True when ``data`` is a complete WOFF 1.0 file whose every table is
+    intact: the signature, the length the header records, each table inside
+    the file, inflating to the length and the checksum its directory entry
+    records. A cache file cut short, emptied or overwritten fails this (it is
+    then rebuilt rather than embedded as the picture's font)."""
+    header = struct.Struct(">4sLLHH")  # signature, flavor, length, numTables, reserved
+    entry = struct.Struct(">4sLLLL")  # tag, offset, compLength, origLength, origChecksum
+    if len(data) < 44 or data[:4] != b"wOFF":
+        return False
+    _, _, length, num_tables, reserved = header.unpack_from(data)
+    if length != len(data) or reserved != 0 or num_tables == 0 or 44 + num_tables * entry.size > len(data):
+        return False
+    try:
+        for i in range(num_tables):
+            tag, offset, comp_length, orig_length, orig_checksum = entry.unpack_from(data, 44 + i * entry.size)
+            if offset % 4 or offset + comp_length > len(data) or comp_length > orig_length:
+                return False
+            table = data[offset:offset + comp_length]
+            if comp_length < orig_length:
+                table = zlib.decompress(table)
+            if len(table) != orig_length:
+                return False
+            if tag == b"head" and len(table) >= 12:
+                table = table[:8] + b"\0\0\0\0" + table[12:]  # checkSumAdjustment is not in its own checksum
+            if _checksum(table) != orig_checksum:
+                return False
+    except zlib.error:
+        return False
+    return True
+
+
 @lru_cache(maxsize=64)
 def subset_woff(face: str, chars: str) -> bytes:
     """A WOFF font holding only the glyphs of ``chars`` (plus .notdef)."""
@@ -129,9 +196,12 @@ def subset_woff(face: str, chars: str) -> bytes:
     if cached and os.path.exists(cached):
         try:
             with open(cached, "rb") as fh:
-                return fh.read()
+                data = fh.read()
         except OSError:
             pass
+        else:
+            if _is_whole_woff(data):
+                return data
     import io
 
     from fontTools import subset

@@ -24,6 +24,7 @@ W, H = 1600, 900
 PAD = 40
 HTML_STEPS = 40
 WORST = 8
+LEGEND_ROW = 22  # px between rows of the persona legend
 
 
 def scene(resolved, options, metrics: Metrics | None = None) -> Scene:
@@ -112,13 +113,16 @@ def scene(resolved, options, metrics: Metrics | None = None) -> Scene:
             g.children.extend(Circle(x, y, POINT_R * 0.75, "cjm-point", fill=color) for x, y in pts)
         chart.add(g)
     root.add(chart)
-    # legend under the chart
+    # legend under the chart, in rows as wide as the chart (as the map's legend)
     ly = chart_top + chart_h + 24
     lx = x0
     for p in r.personas or []:
         color = r.colors.get(p.id, c["accent"])
         label = m.wrap(p.name, 260, 12.5, max_lines=1)[0]
         text = label[0] if label else ""
+        if lx + 30 + m.width(text, 12.5) > x1 and lx > x0:
+            lx = x0
+            ly += LEGEND_ROW
         item = Group("cjm-legend-item", [Line(lx, ly, lx + 24, ly, "cjm-legend-line", stroke=color),
                                           Text(lx + 30, [ly + 4.5], [text], "cjm-legend-label", 12.5,
                                                widths=[m.width(text, 12.5)])])

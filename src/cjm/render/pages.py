@@ -71,6 +71,9 @@ def _groups(stages, per_part: int, by_stage: bool) -> list[list[tuple[int, int, 
             current.append((si, start, min(end, len(stage.touchpoints))))
             used += end - start
             start = end
+        if by_stage:  # the cut stage's last run keeps its part to itself too
+            parts.append(current)
+            current, used = [], 0
     if current:
         parts.append(current)
     return parts
@@ -98,7 +101,9 @@ def split(resolved, per_part: int, by_stage: bool = True, noun: str = "Part") ->
             if a == 0 and b >= len(stage.touchpoints):
                 names.append(clean(stage.name))
             else:
-                names.append(f"{clean(stage.name)}, steps {before[si] + a + 1}\u2013{before[si] + b}")
+                first_step, last_step = before[si] + a + 1, before[si] + b
+                names.append(f"{clean(stage.name)}, step {first_step}" if first_step == last_step
+                             else f"{clean(stage.name)}, steps {first_step}\u2013{last_step}")
         sub = replace(resolved, map=resolved.map.model_copy(update={"stages": new_stages}))
         first = before[runs[0][0]] + runs[0][1]
         label = f"{noun} {i} of {len(groups)} \u00b7 " + "; ".join(names)

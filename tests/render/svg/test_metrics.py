@@ -156,14 +156,17 @@ def test_ellipsize():
     assert m.ellipsize("Hi", 100, 12) == "Hi" + ELLIPSIS
 
 
-@pytest.mark.xfail(strict=True, reason="bug: wrap() splits on every Unicode space (str.split()), so a no-break "
-                                       "space (U+00A0) becomes an ordinary space and a line may break there "
-                                       "('10 EUR' split across two lines)")
-def test_a_no_break_space_keeps_its_words_together():
+@pytest.mark.parametrize("nbsp", ["\u00a0", "\u202f", "\u2007"])  # no-break, narrow no-break, figure space
+def test_a_no_break_space_keeps_its_words_together(nbsp):
     m = Metrics()
     width = m.width("Total 10", 12) + 1  # room for "Total 10" but not "Total 10 EUR"
-    lines, _ = m.wrap("Total 10\u00a0EUR", width, 12)
-    assert lines == ["Total", "10\u00a0EUR"]
+    lines, _ = m.wrap(f"Total 10{nbsp}EUR", width, 12)
+    assert lines == ["Total", f"10{nbsp}EUR"]
+
+
+@pytest.mark.parametrize("space", ["\t", "\u2003", "\u3000", "\u2009", "\x85"])  # em, ideographic, thin...
+def test_other_unicode_spaces_still_break_and_collapse(space):
+    assert Metrics().wrap(f"a{space}{space}b", 500, 12) == (["a b"], False)
 
 
 words = st.text(alphabet=st.sampled_from("abcdefghijklmnopqrstuvwxyzWMil.,-/é日🎉"), min_size=1, max_size=30)

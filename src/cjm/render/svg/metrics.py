@@ -16,11 +16,17 @@ but the font tables themselves.
 
 from __future__ import annotations
 
+import re
+
 from cjm.present.escape import xml_text as clean
 from cjm.render import fonts
 
 ELLIPSIS = "\u2026"
 LOOSE_MARGIN = 1.2
+# Where a line may break: any run of white space but the no-break spaces
+# (U+00A0 no-break space, U+2007 figure space, U+202F narrow no-break space),
+# which hold their words together ("10\u00a0EUR") and stay in the text.
+BREAKABLE_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def _estimate(code: int) -> float:
@@ -86,7 +92,8 @@ class Metrics:
         """Lines of ``text`` that each fit ``width`` px, and whether it was cut.
 
         Newlines in the text start new lines; runs of white space collapse
-        (SVG shows them collapsed anyway). Past ``max_lines`` the last line
+        (SVG shows them collapsed anyway) and are where lines break, but for
+        no-break spaces, which are kept and never broken at. Past ``max_lines`` the last line
         ends with an ellipsis."""
         s = clean(text)
         key = (s, width, size, bold, italic, max_lines, spacing)
@@ -123,7 +130,9 @@ class Metrics:
         lines: list[str] = []
         for para in s.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             cur, cur_w = "", 0.0
-            for word in para.split():
+            for word in BREAKABLE_SPACE.split(para):
+                if not word:
+                    continue  # white space at either end of the paragraph
                 w = self.width(word, size, bold, italic, spacing)
                 if cur and cur_w + space + w <= width:
                     cur, cur_w = f"{cur} {word}", cur_w + space + w
