@@ -117,3 +117,21 @@ def render_measured(root: Path, fmt: str, **request) -> str | bytes:
     assert not result.failed, result.reports
     (output,) = result.outputs
     return output.content
+
+
+def measured_model(root: Path):
+    """The project's map as a validated model."""
+    from ruamel.yaml import YAML
+
+    from cjm.model.journey import JourneyMap
+
+    return JourneyMap.model_validate(YAML(typ="safe").load((root / "maps" / "shop.yaml").read_text(encoding="utf-8")))
+
+
+def measured_resolved(root: Path, model=None):
+    """The map (or ``model``, a changed copy of it) resolved with the project's snapshot."""
+    from cjm.model.resolve import resolve
+    from cjm.pipeline.metrics import read_metrics
+
+    return resolve(model if model is not None else measured_model(root), "maps/shop.yaml", None,
+                   read_metrics(root / "metrics" / "shop.json"))

@@ -116,9 +116,10 @@ def test_measured_words():
     import datetime as dt
     from types import SimpleNamespace
 
-    from cjm.present.words import dropoff_words, measured_source, reached_words, units
+    from cjm.present.words import dropoff_words, measured_source, reach_words, reached_words, units
 
     assert units(1, "person") == "1 person" and units(3000, "person") == "3,000 people"
+    assert reach_words(0, "session") == "Reached by 0 sessions"
     assert units(2, "session") == "2 sessions" and units(None, "nonsense") == "0 people"
     step = SimpleNamespace(name="Cart", reached=88, conversion=0.293333, dropoff=34, dropoff_rate=0.386364,
                            next_name="Checkout")

@@ -109,6 +109,11 @@ def units(count: int | None, unit: str) -> str:
     return f"{number(count or 0)} {one if count == 1 else many}"
 
 
+def reach_words(count: int | None, unit: str) -> str:
+    """A touchpoint's reach: ``Reached by 198 people``."""
+    return f"Reached by {units(count, unit)}"
+
+
 def reached_words(step: Any, unit: str) -> str:
     """``198 people reached Consider, 66 % of entrants``."""
     return f"{units(step.reached, unit)} reached {step.name}, {percent(step.conversion)} of entrants"

@@ -87,6 +87,13 @@ def rules(theme: str) -> list[tuple[str, str]]:
         (".cjm-delta-same-label", f"fill: {c['muted']}"),
         (".cjm-overview-bar", f"fill: {c['accent']}"),
         (".cjm-compact", "display: none"),
+        # the metrics snapshot's numbers (cjm.render.svg.measured)
+        (".cjm-measure-shape", f"fill: {c['card']}; stroke: {c['card_line']}; stroke-width: 1"),
+        (".cjm-measure-track", f"fill: {c['rule_soft']}"),
+        (".cjm-measure-unit, .cjm-measure-note, .cjm-reach-label", f"fill: {c['muted']}"),
+        (".cjm-reach-icon", f"fill: {c['muted']}"),
+        (".cjm-drop-shape", f"fill: {c['card']}; stroke: {c['bad']}; stroke-width: 1.25"),
+        (".cjm-drop-label", f"fill: {c['bad']}"),
     ]
     for i, accent in enumerate(STAGE_ACCENTS):
         out.append((f".cjm-tint-{i}", f"fill: {_mix(accent, c['bg'], 0.035 if light else 0.07)}"))
