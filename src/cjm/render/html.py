@@ -33,10 +33,12 @@ from cjm.model.resolve import BLUEPRINT_LANES, LANES
 from cjm.present.escape import safe_url
 from cjm.present.numbers import number as num
 from cjm.present.numbers import score
-from cjm.present.words import addressed_by, expectation, kpi_status, map_type, market
+from cjm.present.words import (MEASURED, addressed_by, expectation, kpi_status, map_type, market, reach_words,
+                               reached_words)
 
 PAGE = "html/page.html.j2"
 STYLE_ASSETS = ("html/style.css", "html/extra.css")
+MEASURED_STYLE = "html/measured.css"  # only on the page of a map with a metrics snapshot
 SCRIPT_ASSET = "html/script.js"
 
 # The columns of the accessible step tables, by lane; "touchpoints" is the channel column.
@@ -246,6 +248,15 @@ class _View:
         for lane in BLUEPRINT_LANES:
             text(LANES[lane], getattr(tp, lane))
         items("Next (branches)", [self.step_name(x) for x in tp.next])
+        observed = self.r.observed
+        if observed is not None:
+            measured = []
+            step = observed.touchpoint_step(tp.id)
+            if step is not None:
+                measured.append(reached_words(step, observed.unit))
+            if tp.id in observed.reach:
+                measured.append(reach_words(observed.reach[tp.id], observed.unit))
+            items(MEASURED, measured)
         links = [link(e) for e in tp.evidence] + evidence
         if links:
             fields.append({"label": "Evidence", "links": links})
@@ -339,7 +350,8 @@ def render(resolved, options, shared=None) -> str:
     svg = _map_svg(resolved, options, shared)
     if _SCRIPT_IN_SVG.search(svg):
         raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")
-    styles = [_asset(name, options.template_dir) for name in STYLE_ASSETS]
+    assets = STYLE_ASSETS + ((MEASURED_STYLE,) if _measured(resolved) is not None else ())
+    styles = [_asset(name, options.template_dir) for name in assets]
     styles = [s for s in styles if s.strip()] + [_map_themes_css()]
     script = _asset(SCRIPT_ASSET, options.template_dir)
     style_hashes = [sha256_source(s) for s in styles + _svg_style_texts(svg)]
@@ -362,6 +374,25 @@ def render(resolved, options, shared=None) -> str:
     finally:
         if collecting:
             gc.enable()
+
+
+def _measured(resolved) -> dict[str, Any] | None:
+    """The Measured section's charts and table (None without a snapshot)."""
+    observed = resolved.observed
+    if observed is None or not observed.steps:
+        return None
+    from cjm.render import charts
+    from cjm.render.markdown import measured as table
+    from cjm.render.themes import STAGE_ACCENTS
+
+    # a bar in its stage's colour, as on the map
+    index = {("stage", s.id): i for i, s in enumerate(resolved.stages)}
+    index.update({("touchpoint", tp.id): i for i, s in enumerate(resolved.stages) for tp in s.touchpoints})
+    colors = {st.id: STAGE_ACCENTS[index[(st.kind, st.id)] % len(STAGE_ACCENTS)] for st in observed.steps
+              if (st.kind, st.id) in index}
+    words = table(resolved)
+    return {**words, "funnel": charts.funnel(observed, colors), "times": charts.times(observed),
+            "paths": charts.paths(observed)}
 
 
 def print_pages(sc) -> list[dict[str, float]]:
@@ -442,4 +473,5 @@ def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str,
         action_rows=view.action_rows(),
         persona_filter=len(resolved.personas) > 1,
         print_pages=print_pages(svg_scene) if svg_scene is not None else [],
+        measured=_measured(resolved),
     )
