@@ -352,7 +352,8 @@ def render(resolved, options, shared=None) -> str:
         raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")
     assets = STYLE_ASSETS + ((MEASURED_STYLE,) if _measured(resolved) is not None else ())
     styles = [_asset(name, options.template_dir) for name in assets]
-    styles = [s for s in styles if s.strip()] + [_map_themes_css()]
+    scene = shared.scenes.get(options)
+    styles = [s for s in styles if s.strip()] + [_map_themes_css(scene is not None and scene.measured)]
     script = _asset(SCRIPT_ASSET, options.template_dir)
     style_hashes = [sha256_source(s) for s in styles + _svg_style_texts(svg)]
     csp = "; ".join([
@@ -427,15 +428,15 @@ def print_pages(sc) -> list[dict[str, float]]:
     return out
 
 
-def _map_themes_css() -> str:
+def _map_themes_css(measured: bool = False) -> str:
     """The map's colours for the page's dark mode (the toggle and the OS
     setting), and light again when the map was drawn dark: the SVG's own
     style holds one theme, these rules (more specific) switch it."""
     from cjm.render.svg.style import css
 
-    dark = css("dark", ':root[data-theme="dark"] .map-frame ')
-    light = css("light", ':root[data-theme="light"] .map-frame ')
-    os_dark = css("dark", ':root:not([data-theme="light"]) .map-frame ')
+    dark = css("dark", ':root[data-theme="dark"] .map-frame ', measured)
+    light = css("light", ':root[data-theme="light"] .map-frame ', measured)
+    os_dark = css("dark", ':root:not([data-theme="light"]) .map-frame ', measured)
     return f"{dark}\n{light}\n@media (prefers-color-scheme: dark) {{\n{os_dark}\n}}\n"
 
 

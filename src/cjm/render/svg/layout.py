@@ -235,6 +235,7 @@ class Layout:
         # a part of a split map draws the whole map's lanes, so every page has the same rows
         self.lanes = list(lanes) if lanes is not None else lanes_of(resolved, options)
         self._compare_cache: dict | None = None
+        self.measured = False  # a metrics snapshot's numbers are drawn (cjm.render.svg.measured)
         self._step_attrs: dict[int, dict[str, str]] = {}
         self.columns: list[Column] = []
         self.stage_spans: list[tuple[float, float]] = []
@@ -1001,7 +1002,7 @@ class Layout:
         # view while the map scrolls, over the lanes
         root.add(stages, labels)
         return Scene(self.width, bottom + PAD, self.doc_title(), self.doc_desc(), self.theme_name, root,
-                     compare=self.r.compare is not None)
+                     compare=self.r.compare is not None, measured=self.measured)
 
     def blueprint_lines(self, lanes) -> Group:
         """The line of interaction above the first blueprint lane, the line of

@@ -119,6 +119,7 @@ def lane(layout, top: float, min_h: float = 0.0) -> tuple[Group, float]:
 
     observed = layout.r.observed
     placed = spans(layout)
+    layout.measured = True
     out = Group("cjm-measured")
     # The drop-off of step i sits on the left edge of step i + 1 (those who did
     # not get there), when that step is drawn to its right; the badges keep clear.
@@ -190,6 +191,7 @@ def reach_line(layout, block, tp, x: float) -> Group | None:
     if text is None:
         return None
     block.texts.remove(text)
+    layout.measured = True
     cx, cy = x + 4.5, text.ys[0] - 4
     head = Circle(cx, cy - 2.6, 2.3, "cjm-reach-icon")
     body = Path([("M", (cx - 4, cy + 4.6)), ("Q", (cx, cy - 3.2, cx + 4, cy + 4.6)), ("Z", ())], "cjm-reach-icon")
