@@ -19,6 +19,12 @@ id: shop
 title: Online shop
 type: current-state
 scale: {min: -2, max: 2}
+kpis:
+  - id: conversion
+    name: Visit-to-order conversion
+    unit: "%"
+    target: 15
+    metric: funnel.conversion
 stages:
   - id: discover
     name: Discover
@@ -54,6 +60,7 @@ stages:
         events: [begin_checkout]
   - id: purchase
     name: Purchase
+    kpis: [conversion]
     touchpoints:
       - id: purchase
         name: Pays

@@ -127,7 +127,8 @@ def test_a_snapshot_that_fits_nothing_draws_no_lane(project):
     model = measured_model(project[0])
     renamed = [s.model_copy(update={"id": s.id + "-x", "touchpoints": [
         tp.model_copy(update={"id": tp.id + "-x"}) for tp in s.touchpoints]}) for s in model.stages]
-    other = model.model_copy(update={"stages": renamed})
+    unbound = [k.model_copy(update={"metric": None}) for k in model.kpis]  # the KPI's number is tested below
+    other = model.model_copy(update={"stages": renamed, "kpis": unbound})
     resolved = measured_resolved(project[0], other)
     assert resolved.observed is not None and resolved.observed.steps == ()
     from cjm.model.resolve import resolve
@@ -153,3 +154,23 @@ def test_posters_of_a_split_map_each_draw_their_stages(project):
         groups = [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cjm-measure"]
         assert [g.get("data-stage") for g in groups] == [stage]
         assert not [g for g in root.iter("{http://www.w3.org/2000/svg}g") if g.get("class") == "cjm-drop"]
+
+
+def test_a_bound_kpi_shows_the_snapshots_value_and_date_in_every_format(project):
+    from cjm.present.numbers import number as num
+
+    root, measured = project
+    snapshot = measured["snapshot"]
+    value = num(round(snapshot["metrics"]["funnel.conversion"] * 100, 2))
+    day = snapshot["provenance"]["time_range"]["to"][:10]
+    source = f"data to {day}"
+    svg_text = render_measured(root, "svg")
+    assert f"Actual {value}%" in svg_text, (value, svg_text[svg_text.find("Actual"):][:80])
+    assert day in svg_text  # the source may wrap onto two lines in the card
+    md = render_measured(root, "md")
+    (row,) = [line for line in md.splitlines() if line.startswith("| **Visit-to-order conversion**")]
+    assert f"| {value} |" in row and source in row
+    page = render_measured(root, "html")
+    kpis = page.split('id="kpis"', 1)[1].split("</section>", 1)[0]
+    assert f'<td class="num">{value}</td>' in kpis and source in kpis
+    assert '"conversion"' in render_measured(root, "json") and source in render_measured(root, "json")
