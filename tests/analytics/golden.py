@@ -156,6 +156,7 @@ def check_expect(result: dict, expect: dict) -> None:
         "unmatched_share": lambda: result["conformance"]["unmatched_share"],
         "top_unmatched": lambda: [[u["event"], u["count"]] for u in result["conformance"]["top_unmatched"]],
         "unreached_touchpoints": lambda: result["conformance"]["unreached_touchpoints"],
+        "transitions": lambda: [[t["from"], t["to"], t["count"]] for t in result["transitions"]],
         "unexpected_transitions": lambda: [[t["from"], t["to"], t["count"]] for t in result["conformance"]["unexpected_transitions"]],
         "untaken_branches": lambda: [[t["from"], t["to"]] for t in result["conformance"]["untaken_branches"]],
         "overlaps": lambda: [[o["event"], o["assigned_to"], o["also_matches"], o["count"]] for o in result["overlaps"]],

@@ -72,6 +72,7 @@ def test_duckdb_reads_every_format_and_shape(data, expected, gen, name):
     assert result["totals"]["events_read"] == truth["events"]
     transitions = {f"{t['from']}>{t['to']}": t["count"] for t in result["conformance"]["unexpected_transitions"]}
     assert transitions == {k: v for k, v in truth["transitions"].items() if k in ("cart>product", "product>checkout")}
+    assert {f"{t['from']}>{t['to']}": t["count"] for t in result["transitions"]} == truth["transitions"]
     assert comparable(result) == expected["person"]
     assert comparable(analyze(gen, shape, path, SEMANTICS["session"])) == expected["session"]
 

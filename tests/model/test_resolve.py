@@ -3,6 +3,7 @@ place, and the answers every renderer asks for (so that all outputs agree)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -301,3 +302,39 @@ def test_to_json_of_one_persona(resolved):
     data = resolved.only_persona("sam").to_json()
     assert [p["id"] for p in data["personas"]] == ["sam"]
     assert [t["id"] for s in data["stages"] for t in s["touchpoints"]] == ["ad", "cart", "pay"]
+
+
+# --- a metrics snapshot (cjm analyze -o): its numbers matched to the map ----------
+def _snapshot_metrics():
+    from cjm.model.metrics import Metrics
+
+    step = {"step": 1, "kind": "stage", "id": "find", "reached": 10, "conversion": 1.0, "step_conversion": None,
+            "dropoff": 4, "dropoff_rate": 0.4, "time_from_previous": {"median_seconds": None, "p90_seconds": None},
+            "time_from_start": {"median_seconds": None, "p90_seconds": None}}
+    document = {"format": "cjm-metrics", "version": 1, "semantics": {"unit": "session"},
+                "provenance": {"time_range": {"from": "2026-01-01T00:00:00Z", "to": "2026-01-31T10:00:00Z"}},
+                "results": {"counts": "units", "steps": [step, {**step, "step": 2, "id": "gone", "reached": 6}],
+                            "funnel": {"entered": 10, "converted": 6, "conversion": 0.6},
+                            "touchpoints": {"ad": 9, "nowhere": 1}, "transitions": [], "top_paths": []},
+                "metrics": {"stage.find.reach": 10}}
+    return Metrics("metrics/shoes.json", document["metrics"], dt.date(2026, 1, 31), document)
+
+
+def test_a_snapshot_becomes_observed_numbers_and_stays_under_a_persona_view():
+    got = resolve(MAP, "m.yaml", index(), _snapshot_metrics())
+    assert got.observed is not None and got.observed.shown == "metrics/shoes.json"
+    assert [s.id for s in got.observed.steps] == ["find"] and got.observed.missing == ("gone",)
+    assert got.observed.reach == {"ad": 9} and got.observed.unit == "session"
+    assert got.only_persona("sam").observed is got.observed
+    data = got.to_json()["observed"]
+    assert data["steps"][0]["reached"] == 10 and data["data_end"] == "2026-01-31"
+    json.dumps(data)
+
+
+def test_no_snapshot_no_observed_and_the_json_is_as_before(resolved):
+    from cjm.model.metrics import Metrics
+
+    assert resolved.observed is None
+    absent = resolve(MAP, "m.yaml", index(), Metrics("metrics/shoes.json", why="there is none"))
+    assert absent.observed is None and absent.metrics is None
+    assert absent.to_json() == resolved.to_json() and "observed" not in resolved.to_json()

@@ -87,3 +87,20 @@ def test_signed_and_number_agree_but_for_the_plus(x):
     assert shown.removeprefix("+") == number(x)
     assert shown.startswith("+") == (number(x) != "0" and x > 0)
     assert not math.isnan(plain(shown.removeprefix("+")))
+
+
+@pytest.mark.parametrize("rate, text", [(None, "\u2013"), (0, "0 %"), (1.0, "100 %"), (0.298333, "29.8 %"),
+                                        (0.123456, "12.3 %"), (0.0004, "0 %")])
+def test_percent(rate, text):
+    from cjm.present.numbers import percent
+
+    assert percent(rate) == text
+
+
+@pytest.mark.parametrize("seconds, text", [(None, "\u2013"), (0, "0 s"), (9.04, "9 s"), (59.99, "60 s"),
+                                           (3027.0, "50.5 min"), (61020.5, "17 h"), (106280.0, "1.2 d"),
+                                           (12_345_678, "142.9 d")])
+def test_duration(seconds, text):
+    from cjm.present.numbers import duration
+
+    assert duration(seconds) == text

@@ -110,3 +110,24 @@ def test_addressed_by_opportunities_first_then_actions_in_map_order():
 def test_addressed_by_nothing():
     m = JourneyMap.model_validate({"cjm": 1, "title": "t", "stages": [{"id": "s", "name": "S"}]})
     assert words.addressed_by(m) == {}
+
+
+def test_measured_words():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from cjm.present.words import dropoff_words, measured_source, reach_words, reached_words, units
+
+    assert units(1, "person") == "1 person" and units(3000, "person") == "3,000 people"
+    assert reach_words(0, "session") == "Reached by 0 sessions"
+    assert units(2, "session") == "2 sessions" and units(None, "nonsense") == "0 people"
+    step = SimpleNamespace(name="Cart", reached=88, conversion=0.293333, dropoff=34, dropoff_rate=0.386364,
+                           next_name="Checkout")
+    assert reached_words(step, "person") == "88 people reached Cart, 29.3 % of entrants"
+    assert dropoff_words(step, "person") == "34 people (38.6 %) did not go on to Checkout"
+    step.next_name = None
+    assert dropoff_words(step, "session").endswith("did not go on to the next step")
+    seen = SimpleNamespace(shown="metrics/shop.json", data_start=dt.date(2026, 11, 2), data_end=dt.date(2026, 11, 23))
+    assert measured_source(seen) == "metrics/shop.json, data 2026-11-02 to 2026-11-23"
+    seen.data_start = None
+    assert measured_source(seen) == "metrics/shop.json, data to 2026-11-23"

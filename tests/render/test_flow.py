@@ -142,3 +142,66 @@ def test_large_map_renders(tmp_path):
     assert len(nodes) == 2000
     print(f"\nL map (2,000 touchpoints) -> flow SVG: {elapsed:.2f} s", file=sys.stderr)
     assert elapsed < 60
+
+
+# --- with a metrics snapshot: reach on the steps, observed moves on the arrows ------
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    from measured_inputs import measured_project
+
+    root = tmp_path_factory.mktemp("measured")
+    return root, measured_project(root)
+
+
+def _edges(svg_text: str) -> dict[str, tuple[str, str]]:
+    """'a->b' -> (its label, its line's style) from dot's SVG."""
+    out = {}
+    for g in ET.fromstring(svg_text).iter(f"{SVG}g"):
+        if g.get("class") != "edge":
+            continue
+        title = g.find(f"{SVG}title").text.replace("&#45;", "-")
+        text = g.find(f"{SVG}text")
+        path = g.find(f"{SVG}path")
+        out[title] = (text.text if text is not None else None, path.get("stroke-dasharray") or "")
+    return out
+
+
+@needs_dot
+def test_observed_moves_are_written_on_the_arrows(measured):
+    from measured_inputs import render_measured
+
+    root, project = measured
+    truth = project["truth"]["transitions"]
+    edges = _edges(render_measured(root, "flow"))
+    labelled = {k.replace("->", ">"): int(v[0].replace(",", "")) for k, v in edges.items() if v[0] is not None}
+    # every planted move, on the map's arrows or as a dotted arrow the map does not have;
+    # the map's arrows between touchpoints that send events say 0 where nobody moved
+    assert {k: v for k, v in labelled.items() if v} == truth
+    assert labelled["product>help"] == 0 and labelled["help>cart"] == 0
+    assert edges["purchase->thanks"][0] is None  # the thank-you page sends no events: nothing was counted
+    off_map = {k for k, (_label, dash) in edges.items() if dash}
+    assert off_map == {"product->cart", "cart->product", "product->checkout"}
+    dot = render_measured(root, "dot")
+    assert "numbers on arrows: moves observed" in dot and "Reached by 300 people" in dot.replace(",", "")
+
+
+@needs_dot
+def test_a_snapshot_without_moves_labels_no_arrow(measured, tmp_path):
+    import json as _json
+
+    from measured_inputs import measured_resolved
+
+    from cjm.model.metrics import Metrics
+    from cjm.model.resolve import resolve
+    from cjm.render import flow
+
+    root, project = measured
+    document = _json.loads(_json.dumps(project["snapshot"]))
+    del document["results"]["transitions"]  # written before cjm counted every move
+    resolved = measured_resolved(root)
+    older = resolve(resolved.map, "maps/shop.yaml", None, Metrics("metrics/shop.json", document["metrics"], None,
+                                                                    document))
+    dot = flow.to_dot(older)
+    assert "label=0" not in dot and "numbers on arrows" not in dot and "style=dotted" not in dot
+    assert "Reached by" in dot  # reach still shows
+    subprocess.run([DOT, "-Tsvg"], input=dot.encode(), check=True, capture_output=True)

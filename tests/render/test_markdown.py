@@ -180,3 +180,68 @@ def test_long_journeys_leave_the_mermaid_block_out(tmp_path):
     text = render(path, "md")
     assert "```mermaid" not in text and "maxTextSize" in text
     assert text.count("| **Step ") == 800
+
+
+# --- with a metrics snapshot: the measured funnel and reach as small tables ---------
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    from measured_inputs import measured_project
+
+    root = tmp_path_factory.mktemp("measured")
+    return root, measured_project(root)
+
+
+def _table_after(html: str, heading: str) -> list[list[str]]:
+    """The cells of the first table after ``heading`` in the rendered page."""
+    part = html.split(heading, 1)[1]
+    table = part[part.index("<table>"):part.index("</table>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)
+    return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", r, re.DOTALL)]
+            for r in rows]
+
+
+def test_the_measured_funnel_table_holds_the_snapshots_numbers(measured):
+    from measured_inputs import render_measured
+
+    from cjm.present.numbers import number, percent
+
+    root, project = measured
+    text = render_measured(root, "md")
+    truth, steps = project["truth"], project["snapshot"]["results"]["steps"]
+    rows = _table_after(to_html(text), "<h2>Measured</h2>")
+    assert rows[0] == ["Step", "Reached", "Of entrants", "From previous", "Dropped off", "Median time", "p90 time"]
+    assert [r[0] for r in rows[1:]] == ["1. Discover", "2. Consider", "3. Cart", "4. Checkout", "5. Purchase"]
+    assert [r[1] for r in rows[1:]] == [number(n) for n in truth["reached"]]
+    assert [r[2] for r in rows[1:]] == [percent(s["conversion"]) for s in steps]
+    assert rows[1][4] == f"{number(steps[0]['dropoff'])} ({percent(steps[0]['dropoff_rate'])})"
+    assert rows[-1][4] == "\u2013"
+    after = to_html(text).split("<h2>Measured</h2>", 1)[1].split("</table>", 1)[1]
+    reach = _table_after(after, "\n")
+    touchpoints = project["snapshot"]["results"]["touchpoints"]
+    names = {"browse": "Browses the catalogue", "product": "Reads a product page", "help": "Asks for help",
+             "cart": "Fills the cart", "checkout": "Checks out", "purchase": "Pays"}
+    assert reach[0] == ["Touchpoint", "Reach"]
+    assert dict(reach[1:]) == {names[tp]: number(n) for tp, n in touchpoints.items()}
+    assert f"{number(truth['users'])} entered the funnel" in text
+
+
+def test_measured_names_are_escaped_and_stale_steps_named(measured):
+    from measured_inputs import measured_model, measured_resolved
+
+    from cjm.render import RenderOptions
+    from cjm.render import markdown
+
+    root, _project = measured
+    model = measured_model(root)
+    stages = [s for s in model.stages if s.id != "checkout"]
+    stages[0] = stages[0].model_copy(update={"name": "a | <b>x</b> [y](z) @team"})
+    text = markdown.render(measured_resolved(root, model.model_copy(update={"stages": stages})), RenderOptions())
+    section = text.split("## Measured", 1)[1].split("## Stages", 1)[0]
+    assert "<b>" not in section and "\\|" in section and "@\u200bteam" in section
+    assert "this map does not have: checkout." in section
+    assert "4\\. Checkout" not in section
+
+
+def test_no_snapshot_no_measured_section():
+    text = render(EXAMPLE_MAPS[0], "md")
+    assert "## Measured" not in text

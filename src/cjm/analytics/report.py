@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cjm.present.escape import md_cell
+from cjm.present.numbers import duration as _duration
 from cjm.present.numbers import number
+from cjm.present.numbers import percent as _pct
 
 
 @dataclass
@@ -24,19 +26,6 @@ class Table:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     note: str = ""
-
-
-def _pct(value: float | None) -> str:
-    return "–" if value is None else f"{number(round(value * 100, 1))} %"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            return f"{number(round(seconds / size, 1))} {unit}"
-    return f"{number(round(seconds, 1))} s"
 
 
 def semantics_line(data: dict[str, Any]) -> str:

@@ -2,7 +2,7 @@
 
 Engines (SQL and the reference) compute the same few aggregates (`Raw`): attempts counted
 by (entry step, furthest step, censored, entry day, breakdown value), time percentiles per
-step, paths, reach, transitions, unmatched names. `assemble` turns them into the result with
+step, paths, reach, transitions (moves from one touchpoint to another), unmatched names. `assemble` turns them into the result with
 plain arithmetic, so the rates, trends and breakdowns are defined once, here.
 """
 
@@ -196,6 +196,8 @@ def assemble(plan: Plan, raw: Raw, source: Source, engine: dict) -> dict:
         key=lambda r: (-r["count"], r["from"], r["to"]),
     )
     untaken = [{"from": a, "to": b} for a, b in sorted(plan.journey.branches) if (a, b) not in observed]
+    transitions = sorted(({"from": a, "to": b, "count": c} for (a, b), c in observed.items()),
+                         key=lambda r: (-r["count"], r["from"], r["to"]))
     unmatched_top = sorted(raw.unmatched.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_UNMATCHED]
     warnings = []
     overlaps = []
@@ -239,6 +241,7 @@ def assemble(plan: Plan, raw: Raw, source: Source, engine: dict) -> dict:
         "breakdown": breakdown,
         "top_paths": [{"path": [ids[i] for i in path], "count": count} for path, count in top_paths],
         "touchpoints": reach,
+        "transitions": transitions,
         "conformance": {
             "events_in_range": raw.events_in_range,
             "unmatched_events": raw.unmatched_in_range,

@@ -49,6 +49,8 @@ class ResolvedMap:
     compare: ResolvedMap | None = None
     # The map's metrics snapshot (cjm analyze -o), when there is one: renderers draw its numbers.
     metrics: Any = None
+    # Its numbers matched to this map (cjm.model.observed.Observed): None without a snapshot.
+    observed: Any = None
 
     # --- shortcuts ---------------------------------------------------------
     @property
@@ -186,14 +188,20 @@ class ResolvedMap:
         data["personas"] = [p.model_dump(mode="json", exclude_none=True) for p in self.personas]
         data["channels"] = [c.model_dump(mode="json", exclude_none=True) for c in self.channels.values()]
         data["kpis"] = [k.model_dump(mode="json", exclude_none=True) for k in self.kpis.values()]
+        if self.observed is not None:
+            from cjm.model.observed import to_json
+
+            data["observed"] = to_json(self.observed)
         return data
 
 
 def resolve(model: JourneyMap, source: str, catalog: Any = None, metrics: Any = None) -> ResolvedMap:
-    """``metrics`` (a ``cjm.model.metrics.Metrics``): a KPI that binds a metric
+    """``catalog`` is a ``cjm.rules.ProjectIndex`` (or None): ids -> entries.
+
+    ``metrics`` (a ``cjm.model.metrics.Metrics``): a KPI that binds a metric
     shows the snapshot's value as its actual, with the snapshot and the data's
-    last day as its source."""
-    """``catalog`` is a ``cjm.rules.ProjectIndex`` (or None): ids -> entries."""
+    last day as its source; the snapshot's funnel, reach, moves and paths that
+    fit this map become ``observed`` (``cjm.model.observed``)."""
     entries = catalog.entries if catalog is not None else {"persona": {}, "channel": {}, "kpi": {}}
     personas: list[Persona] = []
     for p in model.personas:
@@ -223,5 +231,11 @@ def resolve(model: JourneyMap, source: str, catalog: Any = None, metrics: Any = 
     colors = {}
     for i, p in enumerate(personas):
         colors[p.id] = p.color or PERSONA_COLORS[i % len(PERSONA_COLORS)]
-    return ResolvedMap(model, source, personas, channels, kpis, colors,
-                       metrics=metrics if metrics is not None and getattr(metrics, "present", False) else None)
+    observed = None
+    present = metrics is not None and getattr(metrics, "present", False)
+    if present:
+        from cjm.model.observed import observe
+
+        observed = observe(metrics.document, model, metrics.shown)
+    return ResolvedMap(model, source, personas, channels, kpis, colors, metrics=metrics if present else None,
+                       observed=observed)

@@ -3,6 +3,9 @@
 Scores and KPI values come from YAML as ints or floats; floats carry binary
 noise (0.1 + 0.2). Shown: no trailing ``.0``, at most six decimals, thousands
 grouped (``12,500``), and a real minus sign (U+2212) where a sign is shown.
+Measured numbers (``cjm analyze``, and the map drawn with its snapshot) add
+rates as percentages (``29.8 %``) and durations in the largest fitting unit
+(``50.5 min``); a number that is not there is an en dash.
 """
 
 from __future__ import annotations
@@ -51,3 +54,23 @@ def with_unit(value: float | int | None, unit: str | None) -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+NONE = "\u2013"  # a measured number that is not there
+
+
+def percent(rate: float | None) -> str:
+    """A rate (0..1) as a percentage with one decimal: ``29.8 %``, ``100 %``, ``–``."""
+    if rate is None:
+        return NONE
+    return f"{number(round(rate * 100, 1))} %"
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds in the largest unit that fits, one decimal: ``1.2 d``, ``17 h``, ``50.5 min``, ``9 s``."""
+    if seconds is None:
+        return NONE
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{number(round(seconds / size, 1))} {unit}"
+    return f"{number(round(seconds, 1))} s"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cjm.present.numbers import signed, with_unit
+from cjm.present.numbers import number, percent, signed, with_unit
 
 MAP_TYPES = {
     "current-state": "Current state (as-is)",
@@ -83,3 +83,51 @@ def short_name(name: str) -> str:
     """A persona's name as a chip shows it: up to the first comma or space."""
     head = name.strip().split(",")[0].strip()
     return head.split()[0] if head.split() else head
+
+
+# --- the numbers of a metrics snapshot, drawn on the map (every format) --------
+MEASURED = "Measured"
+MEASURED_LABELS = {
+    "step": "Step",
+    "reached": "Reached",
+    "conversion": "Of entrants",
+    "step_conversion": "From previous",
+    "dropoff": "Dropped off",
+    "median": "Median time",
+    "p90": "p90 time",
+    "reach": "Reach",
+    "moves": "Moves",
+    "path": "Path",
+    "count": "Count",
+}
+_UNITS = {"person": ("person", "people"), "session": ("session", "sessions")}
+
+
+def units(count: int | None, unit: str) -> str:
+    """``300 people``, ``1 person``, ``12 sessions`` (a snapshot counts people or sessions)."""
+    one, many = _UNITS.get(unit, _UNITS["person"])
+    return f"{number(count or 0)} {one if count == 1 else many}"
+
+
+def reach_words(count: int | None, unit: str) -> str:
+    """A touchpoint's reach: ``Reached by 198 people``."""
+    return f"Reached by {units(count, unit)}"
+
+
+def reached_words(step: Any, unit: str) -> str:
+    """``198 people reached Consider, 66 % of entrants``."""
+    return f"{units(step.reached, unit)} reached {step.name}, {percent(step.conversion)} of entrants"
+
+
+def dropoff_words(step: Any, unit: str) -> str:
+    """``102 people (34 %) did not go on to Consider`` (to the next step, when it is not on the map)."""
+    where = step.next_name or "the next step"
+    return f"{units(step.dropoff, unit)} ({percent(step.dropoff_rate)}) did not go on to {where}"
+
+
+def measured_source(observed: Any) -> str:
+    """Where the numbers come from: ``metrics/shop.json, data 2026-11-02 to 2026-11-23``."""
+    start, end = observed.data_start, observed.data_end
+    if start and end:
+        return f"{observed.shown}, data {start.isoformat()} to {end.isoformat()}"
+    return f"{observed.shown}, data to {end.isoformat()}" if end else observed.shown

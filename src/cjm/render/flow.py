@@ -8,6 +8,10 @@ touchpoints as a flow diagram.
   red-grey-blue palette (red at the scale's low end, blue at its high end,
   white when the step has no score).
 * Pain points: a red border and a "⚠ N pain points" line in the label.
+* With a metrics snapshot (``ResolvedMap.observed``): each touchpoint that
+  names events says how many reached it, each arrow between two of them
+  carries the number of moves observed along it (thicker for more), and
+  moves the map does not have are drawn as dotted orange arrows with theirs.
 * Labels are HTML-like labels (bold names, wrapped lines), so every map
   string is HTML-escaped and backslashes stay literal; node ids (slugs) go
   through the ``graphviz`` package's quoting. No other attribute holds map
@@ -28,7 +32,8 @@ from html import escape
 from cjm.diagnostics.errors import EnvironmentProblem
 from cjm.model.scales import position
 from cjm.present.escape import xml_text
-from cjm.present.numbers import score
+from cjm.present.numbers import number, score
+from cjm.present.words import measured_source, reach_words
 
 WRAP = 24  # characters per label line
 NEGATIVE, NEUTRAL, POSITIVE = (0xEF, 0x8A, 0x62), (0xF7, 0xF7, 0xF7), (0x67, 0xA9, 0xCF)
@@ -36,6 +41,8 @@ NO_SCORE = "#ffffff"
 PAIN = "#b2182b"
 BRANCH = "#7a5195"
 SEQUENCE = "#777777"
+OFF_MAP = "#d55e00"  # observed moves the map does not have
+MEASURED = "#24292f"
 FONT = "Helvetica,Arial,sans-serif"
 DOT_MISSING = ("Graphviz 'dot' was not found: install it with `apt-get install graphviz` (Debian/Ubuntu), "
                "`brew install graphviz` (macOS) or from https://graphviz.org/download/")
@@ -78,6 +85,10 @@ def _label(resolved, tp) -> str:
     if tp.pain_points:
         n = len(tp.pain_points)
         parts.append(f'<FONT POINT-SIZE="9" COLOR="{PAIN}">⚠ {n} pain point{"s" if n != 1 else ""}</FONT>')
+    observed = resolved.observed
+    if observed is not None and tp.id in observed.reach:
+        words = reach_words(observed.reach[tp.id], observed.unit)
+        parts.append(f'<FONT POINT-SIZE="9" COLOR="{MEASURED}">{_html_lines(words, WRAP + 6)}</FONT>')
     return "<" + "<BR/>".join(parts) + ">"
 
 
@@ -85,9 +96,24 @@ def _legend(resolved) -> str:
     scale = resolved.scale
     low = _html_lines(scale.low_label or str(scale.min), 40)
     high = _html_lines(scale.high_label or str(scale.max), 40)
+    measured = ""
+    if _moves(resolved):
+        source = _html_lines(measured_source(resolved.observed), 200)
+        measured = (f'<BR/>numbers on arrows: moves observed ({source}) · '
+                    f'<FONT COLOR="{OFF_MAP}">dotted arrows: moves the map does not have</FONT>')
     return (f'<<B>{_html_lines(resolved.title, 80)}</B><BR/><FONT POINT-SIZE="9">fill: emotion, '
             f'<FONT COLOR="#c0504d">■</FONT> {low} … <FONT COLOR="#3d85b8">■</FONT> {high} · '
-            f'red border: pain points · dashed arrows: branches</FONT>>')
+            f'red border: pain points · dashed arrows: branches{measured}</FONT>>')
+
+
+def _moves(resolved) -> bool:
+    """Whether the arrows carry observed moves: a snapshot with transitions."""
+    observed = resolved.observed
+    return observed is not None and bool(observed.transitions)
+
+
+def _weight(count: int, most: int) -> str:
+    return f"{1.2 + 3.3 * count / most:.2f}" if most else "1.2"
 
 
 def to_dot(resolved, options=None, shared=None) -> str:
@@ -115,6 +141,10 @@ def to_dot(resolved, options=None, shared=None) -> str:
                     attrs.update(color=PAIN, penwidth="2.2")
                 c.node(tp.id, label=_label(resolved, tp), **attrs)
     steps = [tp for _stage, tp in resolved.touchpoints()]
+    moves = resolved.observed.transitions if _moves(resolved) else {}
+    measured = set(resolved.observed.reach) if moves else set()
+    most = max(moves.values(), default=0)
+    drawn = set()
     for i, tp in enumerate(steps):
         # ResolvedMap.next_of's rule (explicit branches, else the following
         # step), without its per-call scan of the whole map: 2,000 steps.
@@ -122,10 +152,19 @@ def to_dot(resolved, options=None, shared=None) -> str:
         for target in targets:
             if target not in present:
                 continue  # a step left out by --persona
+            attrs = {}
+            if tp.id in measured and target in measured:  # both send events: the moves were counted
+                count = moves.get((tp.id, target), 0)
+                attrs = {"label": number(count), "fontsize": "9", "fontname": FONT, "penwidth": _weight(count, most)}
+                drawn.add((tp.id, target))
             if tp.next:
-                g.edge(tp.id, target, color=BRANCH, style="dashed", penwidth="1.6")
+                g.edge(tp.id, target, **{"color": BRANCH, "style": "dashed", "penwidth": "1.6", **attrs})
             else:
-                g.edge(tp.id, target)
+                g.edge(tp.id, target, **attrs)
+    for (a, b), count in moves.items():
+        if (a, b) not in drawn and a in present and b in present:
+            g.edge(a, b, label=number(count), fontsize="9", fontname=FONT, fontcolor=OFF_MAP, color=OFF_MAP,
+                   style="dotted", penwidth=_weight(count, most), constraint="false")
     return g.source
 
 

@@ -33,10 +33,12 @@ from cjm.model.resolve import BLUEPRINT_LANES, LANES
 from cjm.present.escape import safe_url
 from cjm.present.numbers import number as num
 from cjm.present.numbers import score
-from cjm.present.words import addressed_by, expectation, kpi_status, map_type, market
+from cjm.present.words import (MEASURED, addressed_by, expectation, kpi_status, map_type, market, reach_words,
+                               reached_words)
 
 PAGE = "html/page.html.j2"
 STYLE_ASSETS = ("html/style.css", "html/extra.css")
+MEASURED_STYLE = "html/measured.css"  # only on the page of a map with a metrics snapshot
 SCRIPT_ASSET = "html/script.js"
 
 # The columns of the accessible step tables, by lane; "touchpoints" is the channel column.
@@ -246,6 +248,15 @@ class _View:
         for lane in BLUEPRINT_LANES:
             text(LANES[lane], getattr(tp, lane))
         items("Next (branches)", [self.step_name(x) for x in tp.next])
+        observed = self.r.observed
+        if observed is not None:
+            measured = []
+            step = observed.touchpoint_step(tp.id)
+            if step is not None:
+                measured.append(reached_words(step, observed.unit))
+            if tp.id in observed.reach:
+                measured.append(reach_words(observed.reach[tp.id], observed.unit))
+            items(MEASURED, measured)
         links = [link(e) for e in tp.evidence] + evidence
         if links:
             fields.append({"label": "Evidence", "links": links})
@@ -339,8 +350,10 @@ def render(resolved, options, shared=None) -> str:
     svg = _map_svg(resolved, options, shared)
     if _SCRIPT_IN_SVG.search(svg):
         raise TemplateError("the SVG map holds a <script> (from a template override?); refusing to inline it")
-    styles = [_asset(name, options.template_dir) for name in STYLE_ASSETS]
-    styles = [s for s in styles if s.strip()] + [_map_themes_css()]
+    assets = STYLE_ASSETS + ((MEASURED_STYLE,) if _measured(resolved) is not None else ())
+    styles = [_asset(name, options.template_dir) for name in assets]
+    scene = shared.scenes.get(options)
+    styles = [s for s in styles if s.strip()] + [_map_themes_css(scene is not None and scene.measured)]
     script = _asset(SCRIPT_ASSET, options.template_dir)
     style_hashes = [sha256_source(s) for s in styles + _svg_style_texts(svg)]
     csp = "; ".join([
@@ -362,6 +375,25 @@ def render(resolved, options, shared=None) -> str:
     finally:
         if collecting:
             gc.enable()
+
+
+def _measured(resolved) -> dict[str, Any] | None:
+    """The Measured section's charts and table (None without a snapshot)."""
+    observed = resolved.observed
+    if observed is None or not observed.steps:
+        return None
+    from cjm.render import charts
+    from cjm.render.markdown import measured as table
+    from cjm.render.themes import STAGE_ACCENTS
+
+    # a bar in its stage's colour, as on the map
+    index = {("stage", s.id): i for i, s in enumerate(resolved.stages)}
+    index.update({("touchpoint", tp.id): i for i, s in enumerate(resolved.stages) for tp in s.touchpoints})
+    colors = {st.id: STAGE_ACCENTS[index[(st.kind, st.id)] % len(STAGE_ACCENTS)] for st in observed.steps
+              if (st.kind, st.id) in index}
+    words = table(resolved)
+    return {**words, "funnel": charts.funnel(observed, colors), "times": charts.times(observed),
+            "paths": charts.paths(observed)}
 
 
 def print_pages(sc) -> list[dict[str, float]]:
@@ -396,15 +428,15 @@ def print_pages(sc) -> list[dict[str, float]]:
     return out
 
 
-def _map_themes_css() -> str:
+def _map_themes_css(measured: bool = False) -> str:
     """The map's colours for the page's dark mode (the toggle and the OS
     setting), and light again when the map was drawn dark: the SVG's own
     style holds one theme, these rules (more specific) switch it."""
     from cjm.render.svg.style import css
 
-    dark = css("dark", ':root[data-theme="dark"] .map-frame ')
-    light = css("light", ':root[data-theme="light"] .map-frame ')
-    os_dark = css("dark", ':root:not([data-theme="light"]) .map-frame ')
+    dark = css("dark", ':root[data-theme="dark"] .map-frame ', measured)
+    light = css("light", ':root[data-theme="light"] .map-frame ', measured)
+    os_dark = css("dark", ':root:not([data-theme="light"]) .map-frame ', measured)
     return f"{dark}\n{light}\n@media (prefers-color-scheme: dark) {{\n{os_dark}\n}}\n"
 
 
@@ -442,4 +474,5 @@ def _page(resolved, options, csp: str, styles: list[str], script: str, svg: str,
         action_rows=view.action_rows(),
         persona_filter=len(resolved.personas) > 1,
         print_pages=print_pages(svg_scene) if svg_scene is not None else [],
+        measured=_measured(resolved),
     )

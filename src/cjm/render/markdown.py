@@ -1,7 +1,8 @@
 """``-f md``: the map as a Markdown document for GitHub and GitLab readers.
 
 The page (template ``markdown/map.md.j2``): title, goal and facts, the
-Mermaid ``journey`` (GitHub and GitLab draw it), persona summaries, one
+Mermaid ``journey`` (GitHub and GitLab draw it), with a metrics snapshot
+the measured funnel and reach (small tables), persona summaries, one
 section per stage with a table of its touchpoints, then the pain points,
 opportunities, actions and KPIs.
 
@@ -17,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cjm.model.scales import to_five
-from cjm.present.numbers import number
+from cjm.present.numbers import duration, number, percent
 from cjm.present.numbers import score as signed
-from cjm.present.words import STATUS_ICONS, addressed_by, map_type, market
+from cjm.present.words import MEASURED_LABELS, STATUS_ICONS, addressed_by, map_type, market, measured_source
 from cjm.present.words import STATUSES as STATUS_LABELS
 
 # A face and a word for a score mapped onto 1..5 (as in the Mermaid journey).
@@ -57,6 +58,29 @@ def _moods(resolved, tp) -> list[Mood]:
         return [mood(None, tp.emotion)]
     return [mood(p.name, resolved.emotion(tp, p.id)) for p in resolved.personas
             if resolved.emotion(tp, p.id) is not None]
+
+
+def measured(resolved) -> dict | None:
+    """The snapshot's numbers as table cells (None without a snapshot): the
+    funnel by step, then the reach of each touchpoint that sends events."""
+    observed = resolved.observed
+    if observed is None or not (observed.steps or observed.reach):
+        return None
+    steps = []
+    for st in observed.steps:
+        dropped = "\u2013" if st.dropoff is None else f"{number(st.dropoff)} ({percent(st.dropoff_rate)})"
+        # the numbers are cjm's own text (digits, separators, units): only the name needs escaping
+        steps.append((f"{st.number}. {st.name}", [number(st.reached), percent(st.conversion),
+                                                  percent(st.step_conversion), dropped, duration(st.median_seconds),
+                                                  duration(st.p90_seconds)]))
+    reach = [[tp.name, number(observed.reach[tp.id])] for _s, tp in resolved.touchpoints() if tp.id in observed.reach]
+    counted = {"person": "people", "session": "sessions"}.get(observed.unit, observed.unit)
+    note = f"From {measured_source(observed)}; counting {counted}"
+    if observed.entered is not None:
+        note += (f": {number(observed.entered)} entered the funnel, {number(observed.converted or 0)} "
+                 f"({percent(observed.conversion)}) reached its last step")
+    return {"note": note + ".", "labels": MEASURED_LABELS, "steps": steps, "reach": reach,
+            "missing": list(observed.missing)}
 
 
 def context(resolved, options) -> dict:
@@ -113,6 +137,7 @@ def context(resolved, options) -> dict:
         "mermaid_chars": len(block),
         "mermaid_max": MERMAID_MAX_TEXT,
         "touchpoint_count": sum(len(rows) for _s, rows in stages),
+        "measured": measured(resolved),
     }
 
 

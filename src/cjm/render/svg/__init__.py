@@ -61,7 +61,7 @@ def document(sc: Any, options: Any, embed: bool | None = None) -> str:
     return render_template(
         TEMPLATE, options.template_dir,
         width=draw.num(sc.width), height=draw.num(sc.height), font=fonts.font_stack(embed, family),
-        font_faces=Markup(faces), css=Markup(style.css(sc.theme)), theme=sc.theme,
+        font_faces=Markup(faces), css=Markup(style.css(sc.theme, measured=sc.measured)), theme=sc.theme,
         doc_title=sc.title, doc_desc=sc.desc, body=Markup(body), compare=sc.compare,
     )
 

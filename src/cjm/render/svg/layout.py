@@ -235,6 +235,7 @@ class Layout:
         # a part of a split map draws the whole map's lanes, so every page has the same rows
         self.lanes = list(lanes) if lanes is not None else lanes_of(resolved, options)
         self._compare_cache: dict | None = None
+        self.measured = False  # a metrics snapshot's numbers are drawn (cjm.render.svg.measured)
         self._step_attrs: dict[int, dict[str, str]] = {}
         self.columns: list[Column] = []
         self.stage_spans: list[tuple[float, float]] = []
@@ -495,6 +496,12 @@ class Layout:
                 links.append(Group("cjm-evidence", [t], href=safe_url(link.url)) if safe_url(link.url) else t)
         if len(tp.evidence) > len(shown):
             block.add(f"+{len(tp.evidence) - len(shown)} more evidence", 11, "cjm-muted", 15, gap=2)
+        if self.r.observed is not None:
+            from cjm.render.svg import measured
+
+            reach = measured.reach_line(self, block, tp, x + CARD_PAD)
+            if reach is not None:
+                links.append(reach)
         full = _join(tp.name, tp.description, channel)
         g = card(x, y, CARD_W, block.y - y + 9, "cjm-card cjm-touchpoint", "cjm-touchpoint-shape",
                  parts + block.texts + links, full if block.cut or tp.description else None, attrs)
@@ -919,6 +926,15 @@ class Layout:
         grid_top = top + stage_h + 10
         y = grid_top
         lanes: list[tuple[str, float, float, Group]] = []
+        if self.r.observed is not None:
+            from cjm.render.svg import measured
+
+            if measured.drawn(self):  # the snapshot's funnel, first under the stage headers
+                label = self.block(PAD + 12, LABEL_W - 28, y + 12)
+                measured.label_texts(self, label)
+                content_g, h = measured.lane(self, y, label.y - y + 10)
+                lanes.append(("measured", y, h, Group("cjm-lane-content", [content_g]), label))
+                y += h
         for lane in self.lanes:
             content: list = []
             if lane == "emotions":
@@ -986,7 +1002,7 @@ class Layout:
         # view while the map scrolls, over the lanes
         root.add(stages, labels)
         return Scene(self.width, bottom + PAD, self.doc_title(), self.doc_desc(), self.theme_name, root,
-                     compare=self.r.compare is not None)
+                     compare=self.r.compare is not None, measured=self.measured)
 
     def blueprint_lines(self, lanes) -> Group:
         """The line of interaction above the first blueprint lane, the line of
@@ -1067,4 +1083,8 @@ class Layout:
         pains = sum(len(tp.pain_points) for tp in steps)
         opps = sum(len(tp.opportunities) for tp in steps)
         parts.append(f"{pains} pain points and {opps} opportunities.")
+        if r.observed is not None and r.observed.steps:
+            from cjm.render.svg import measured
+
+            parts.append(measured.description(r.observed))
         return " ".join(parts)

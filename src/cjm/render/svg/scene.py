@@ -145,6 +145,7 @@ class Scene:
     theme: str
     root: Group
     compare: bool = False
+    measured: bool = False  # draws a metrics snapshot's numbers (their CSS rules are added)
 
     def walk(self) -> Iterator:
         yield self.root

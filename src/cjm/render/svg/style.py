@@ -13,8 +13,9 @@ from __future__ import annotations
 from cjm.render.themes import STAGE_ACCENTS, THEMES, _mix
 
 
-def rules(theme: str) -> list[tuple[str, str]]:
-    """(selector, declarations) for a theme, selectors relative to the map."""
+def rules(theme: str, measured: bool = False) -> list[tuple[str, str]]:
+    """(selector, declarations) for a theme, selectors relative to the map;
+    with ``measured``, also those of a metrics snapshot's numbers."""
     c = THEMES[theme]
     light = theme == "light"
     out = [
@@ -88,6 +89,15 @@ def rules(theme: str) -> list[tuple[str, str]]:
         (".cjm-overview-bar", f"fill: {c['accent']}"),
         (".cjm-compact", "display: none"),
     ]
+    if measured:  # the metrics snapshot's numbers (cjm.render.svg.measured)
+        out += [
+            (".cjm-measure-shape", f"fill: {c['card']}; stroke: {c['card_line']}; stroke-width: 1"),
+            (".cjm-measure-track", f"fill: {c['rule_soft']}"),
+            (".cjm-measure-unit, .cjm-measure-note, .cjm-reach-label", f"fill: {c['muted']}"),
+            (".cjm-reach-icon", f"fill: {c['muted']}"),
+            (".cjm-drop-shape", f"fill: {c['card']}; stroke: {c['bad']}; stroke-width: 1.25"),
+            (".cjm-drop-label", f"fill: {c['bad']}"),
+        ]
     for i, accent in enumerate(STAGE_ACCENTS):
         out.append((f".cjm-tint-{i}", f"fill: {_mix(accent, c['bg'], 0.035 if light else 0.07)}"))
         out.append((f".cjm-head-{i}", f"fill: {_mix(accent, c['bg'], 0.14 if light else 0.3)}"))
@@ -95,10 +105,10 @@ def rules(theme: str) -> list[tuple[str, str]]:
     return out
 
 
-def css(theme: str, scope: str = "") -> str:
+def css(theme: str, scope: str = "", measured: bool = False) -> str:
     """The rules, each selector prefixed with ``scope`` (e.g. ``[data-theme=dark] .cjm-map ``)."""
     lines = []
-    for selector, decl in rules(theme):
+    for selector, decl in rules(theme, measured):
         sel = ", ".join(scope + s.strip() for s in selector.split(","))
         lines.append(f"{sel} {{ {decl}; }}")
     return "\n".join(lines)
