@@ -184,3 +184,24 @@ def pytest_addoption(parser):
 def update_golden(request) -> bool:
     """True when golden files should be rewritten instead of compared."""
     return bool(request.config.getoption("--update-golden")) or os.environ.get("CJM_UPDATE_GOLDEN") == "1"
+
+
+# The seeded event generator with planted truth (benchmarks/events.py): the analytics tests
+# and the analyze stage's tests measure against it.
+def load_generator():
+    """benchmarks/events.py, the seeded event generator (benchmarks/ is not a package)."""
+    import importlib.util
+
+    name = "cjm_benchmark_events"
+    if name not in sys.modules:
+        path = ROOT / "benchmarks" / "events.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up while the file runs
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="session")
+def gen():
+    return load_generator()

@@ -49,24 +49,3 @@ def spark():
 def pytest_terminal_summary(terminalreporter):
     if "seconds" in SPARK_START:
         terminalreporter.write_line(f"analytics: Spark session started in {SPARK_START['seconds']:.1f} s")
-
-
-def load_generator():
-    """benchmarks/events.py, the seeded event generator (benchmarks/ is not a package)."""
-    import importlib.util
-    import sys
-    from pathlib import Path
-
-    name = "cjm_benchmark_events"
-    if name not in sys.modules:
-        path = Path(__file__).resolve().parents[2] / "benchmarks" / "events.py"
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up while the file runs
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-@pytest.fixture(scope="session")
-def gen():
-    return load_generator()
