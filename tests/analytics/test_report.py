@@ -130,3 +130,11 @@ def test_csv_is_one_row_per_step_with_the_semantics_first():
     assert rows[1][12:] == ["1.0", "", "1", "0.333333", "1", "", "", "", ""]  # rates as numbers, none as empty
     assert rows[2][12:19] == ["0.666667", "0.666667", "1", "0.5", "0", "1050.0", "1650.0"]
     assert rows[3][14:16] == ["", ""]
+
+
+def test_a_stage_named_by_kind_beats_a_touchpoint_of_the_same_id():
+    # A stage and a touchpoint may share an id; cjm.pipeline.analyze keys stage names "stage:<id>".
+    names = {"s1": "the touchpoint s1", "stage:s1": "Stage one", "touchpoint:a": "not used for stages"}
+    funnel, _reach, _conformance, trend, _paths = tables(result(), names)
+    assert funnel.rows[0][1] == "Stage one" and trend.headers[2] == "Stage one"
+    assert funnel.rows[1][1] == "s2"
