@@ -181,3 +181,131 @@ def test_all_schema_errors_at_once():
     assert [(f.span.line, f.code) for f in got] == [(2, "CJM204"), (7, "CJM203"), (14, "CJM203")]
 
 
+
+
+# --- more of the map -----------------------------------------------------------------------
+
+MORE_CASES = [
+    ("a text too long", BASE.replace("title: Shop", "title: " + "x" * 301),
+     [("2:8", "CJM204", "invalid-value", "title is too long (at most 300 characters)", "")]),
+    ("true where text belongs", BASE.replace("title: Shop", "title: true"),
+     [("2:8", "CJM203", "wrong-type", "title must be text, not true (true/false)", "quote it to make it text")]),
+    ("null where text belongs", BASE.replace("title: Shop", "title: null"),
+     [("2:8", "CJM203", "wrong-type", "title must be text, not nothing (null)", "")]),
+    ("a text where a mapping belongs", BASE + "scale: big\n",
+     [("15:8", "CJM203", "wrong-type", "scale must be a mapping, not the text 'big'",
+       "write a mapping of keys (key: value) here")]),
+    ("a long value is shortened in the message", BASE.replace("title: Shop", "title: Shop\nowner: [" + "y" * 60 + "]")
+     .replace("goal: Buy shoes", "goal: Buy shoes\ntype: " + "z" * 60),
+     [("3:8", "CJM203", "wrong-type", "owner must be text, not a list", ""),
+      ("5:7", "CJM204", "invalid-value", "got the text '" + "z" * 37 + "...'", "")]),
+    ("a rating above 5", BASE + "actions: [{id: a, title: A, effort: 9}]\n",
+     [("15:37", "CJM204", "invalid-value", "effort is out of range: it should be less than or equal to 5", "")]),
+    ("a fraction where a whole number belongs", BASE + "research: [{id: r, title: R, participants: 1.5}]\n",
+     [("15:44", "CJM203", "wrong-type", "participants must be a whole number, not the number 1.5", "")]),
+    ("a persona without a name: what is missing, not that it is no id",
+     BASE.replace("  - id: sam\n    name: Sam\n    goals: [Buy]\n", "  - id: sam\n"),
+     [("5:5", "CJM202", "missing-key", "persona is missing the required key 'name'", "add `name:`")]),
+    ("a choice of a catalogue", "cjm: 1\nkind: catalog\nchannels: [{id: w, name: W, mode: web}]\n",
+     [("3:35", "CJM204", "invalid-value", "mode must be one of online, offline; got the text 'web'", "")]),
+    ("an unknown key in a catalogue", "cjm: 1\nkind: catalog\nchanels: []\n",
+     [("3:1", "CJM201", "unknown-key", "unknown key 'chanels' in the catalogue", "did you mean 'channels'?")]),
+    ("an unknown key in an event item", BASE + "        events: [{name: x, wher: {}}]\n",
+     [("15:28", "CJM201", "unknown-key", "unknown key 'wher' in events", "did you mean 'where'?")]),
+    ("events as one text", BASE + "        events: view\n",
+     [("15:17", "CJM203", "wrong-type", "events must be a list, not the text 'view'", "write a list")]),
+    ("a KPI's metric key", BASE + "kpis: [{id: k, name: K, metric: Funnel.Conversion}]\n",
+     [("15:33", "CJM204", "invalid-value", "metric must be a metric key such as funnel.conversion",
+       "did you mean 'funnel.conversion'?")]),
+    ("a property name with a tab in `where:`", BASE + '        events: [{name: x, where: {"a\\tb": 1}}]\n',
+     [("15:36", "CJM204", "invalid-value", "the key 'a\\tb' in where must be text on one line without tabs",
+       "use spaces instead")]),
+    ("an empty property name in `where:`", BASE + '        events: [{name: x, where: {"": 1}}]\n',
+     [("15:36", "CJM204", "invalid-value", "the key '' in where must not be empty", "")]),
+    ("an unprintable character in an emotion key is shown escaped", BASE.replace("emotion: 1", 'emotion: {"s\\am": 1}'),
+     [("14:19", "CJM204", "invalid-value", "the key 's\\x07m' in emotion must be a persona id", "did you mean 's-m'?")]),
+    ("a date and time where a date belongs", BASE.replace("goal: Buy shoes", "goal: Buy shoes\nreviewed: 2026-01-01T10:00"),
+     [("4:11", "CJM204", "invalid-value", "reviewed must be a date written YYYY-MM-DD; got the text '2026-01-01T10:00'",
+       "")]),
+]
+
+
+@pytest.mark.parametrize("what,text,expected", MORE_CASES, ids=[c[0] for c in MORE_CASES])
+def test_more_schema_errors(what, text, expected):
+    assert_findings(findings(text), expected)
+
+
+@pytest.mark.parametrize("date, why", [
+    ("0000-01-01", "there is no year 0"), ("2026-01-00", "there is no day 0"), ("2026-00-10", "there is no month 0"),
+    ("2026-04-31", "April 2026 has 30 days"), ("2026-12-32", "December 2026 has 31 days"),
+    ("2027-02-29", "February 2027 has 28 days"), ("2100-02-29", "February 2100 has 28 days"),
+])
+def test_why_a_date_does_not_exist(date, why):
+    assert _impossible_date(date) == why
+    got = findings(BASE.replace("goal: Buy shoes", f"goal: Buy shoes\nreviewed: {date}"))
+    assert_findings(got, [("4:11", "CJM204", "invalid-value", f"reviewed: the date {date} does not exist ({why})",
+                           "check the day and the month")])
+
+
+@pytest.mark.parametrize("value", ["2026-02-28", "2000-02-29", "26-02-30", "2026-2-30", "soon", 20260230, None])
+def test_dates_that_exist_or_are_not_written_yyyy_mm_dd_get_no_reason(value):
+    assert _impossible_date(value) == ""
+
+
+# --- the configuration ------------------------------------------------------------------------
+
+CONFIG_CASES = [
+    ("an unknown key", "cjm: 1\nmapz: ['*.yaml']\n",
+     [("2:1", "CJM001", "config", "unknown key 'mapz' in the configuration", "did you mean 'maps'?")]),
+    ("a misspelt rule level", "cjm: 1\nrules: {missing-goal: warnin}\n",
+     [("2:23", "CJM001", "config", "missing-goal must be one of error, warning, info, off; got the text 'warnin'",
+       "did you mean 'warning'?")]),
+    ("a wrong level inside a rule's settings: that, and no noise about the settings as a whole",
+     "cjm: 1\nrules: {missing-goal: {level: fatal}}\n",
+     [("2:31", "CJM001", "config", "level must be one of error, warning, info, off; got the text 'fatal'", "")]),
+    ("a duration", "cjm: 1\nanalytics:\n  funnel: {window: soon}\n",
+     [("3:20", "CJM001", "config", "window: a duration must be like 90s, 30m, 1h, 7d, 2w or a number of seconds, "
+       "not 'soon'", "")]),
+    ("a step id as a key", "cjm: 1\nanalytics:\n  funnel: {limits: {Cart: {max: 1h}}}\n",
+     [("3:21", "CJM001", "config", "the key 'Cart' in limits must be an id", "did you mean 'cart'?")]),
+    ("a breakdown value with a tab", 'cjm: 1\nanalytics:\n  funnel: {breakdown: {by: t, personas: {"a\\tb": sam}}}\n',
+     [("3:42", "CJM001", "config", "the key 'a\\tb' in personas must be text on one line without tabs", "")]),
+    ("a list where a date belongs", "cjm: 1\nanalytics:\n  funnel: {since: [1]}\n",
+     [("3:19", "CJM001", "config", "since must be a date (YYYY-MM-DD) or a date and time or text, not a list", "")]),
+    ("a weight out of range", "cjm: 1\nsite: {weights: {effort: 101}}\n",
+     [("2:26", "CJM001", "config", "effort is out of range: it should be less than or equal to 100", "")]),
+    ("a format version of true", "cjm: true\n",
+     [("1:6", "CJM001", "config", "the format version is true (true/false); this cjm reads version 1",
+       "write `cjm: 1`")]),
+    ("a section as text", "cjm: 1\nrender: svg\n",
+     [("2:9", "CJM001", "config", "render must be a mapping, not the text 'svg'", "write a mapping")]),
+]
+
+
+@pytest.mark.parametrize("what,text,expected", CONFIG_CASES, ids=[c[0] for c in CONFIG_CASES])
+def test_configuration_errors(tmp_path, what, text, expected):
+    assert_findings(config_findings(tmp_path, text), expected)
+
+
+# --- the words ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value, words", [
+    (None, "nothing (null)"), (True, "true (true/false)"), (False, "false (true/false)"), (3, "the number 3"),
+    (2.5, "the number 2.5"), ("ab", "the text 'ab'"), ("x" * 41, "the text '" + "x" * 37 + "...'"),
+    ("x" * 40, "the text '" + "x" * 40 + "'"), ([1], "a list"), ({"a": 1}, "a mapping"), (b"x", "bytes"),
+])
+def test_how_a_value_is_described(value, words):
+    assert _describe(value) == words
+
+
+@pytest.mark.parametrize("value, hint", [
+    ("Lee", "did you mean 'lee'?"), ("Café Crème", "did you mean 'cafe-creme'?"), ("  -Big  Deal!- ", "did you mean 'big-deal'?"),
+    ("x" * 70 + " y", "did you mean '" + "x" * 64 + "'?"), ("ok", ""), ("!!!", ""), (42, ""), ("日本", ""),
+])
+def test_the_id_form_of_a_text(value, hint):
+    assert _id_hint(value) == hint
+
+
+def test_a_users_text_in_a_message_is_quoted_and_escaped():
+    assert _quote("a\x1b[31mb") == "'a\\x1b[31mb'" and _quote(3) == "3"
