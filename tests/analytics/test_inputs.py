@@ -92,6 +92,7 @@ def test_the_generator_is_deterministic(tmp_path, gen):
 
 
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")
 @pytest.mark.parametrize("name", ["hive", "e.csv.gz", "g.jsonl", "s.parquet"])
 def test_spark_reads_every_shape(data, expected, gen, name, spark):
     shape, path, truth = data[name]
