@@ -8,7 +8,9 @@ off in long runs, not in a few minutes of small jobs (a third less CPU, measured
 
 Every test that uses the session is marked ``xdist_group("spark")``, and the suite runs with
 ``--dist loadgroup`` (pyproject.toml, scripts/test.sh), so one worker runs them all and
-only one JVM starts; collection fails when a Spark test lacks the mark.
+only one JVM starts: collection fails when a Spark test lacks the mark, and a Spark test
+fails when another worker of the run already started Spark (tests/conftest.py keeps
+loadgroup working on pytest 9.2).
 """
 
 from __future__ import annotations
@@ -23,14 +25,31 @@ SPARK_START = {}
 SPARK_GROUP = "spark"
 
 
+def _only_one_worker_starts_spark(tmp_path_factory, worker_id: str) -> None:
+    """Fail when a second worker of this run starts a JVM: the group has fallen apart."""
+    if worker_id == "master":
+        return  # not distributed
+    claim = tmp_path_factory.getbasetemp().parent / "spark-worker"  # the run's folder, shared by its workers
+    try:
+        with open(claim, "x") as handle:
+            handle.write(worker_id)
+    except FileExistsError:
+        first = claim.read_text()
+        if first != worker_id:
+            pytest.fail(f"Spark already runs on {first}; this test on {worker_id} would start a second JVM: run "
+                        f"pytest with --dist loadgroup and mark the test @pytest.mark.xdist_group({SPARK_GROUP!r})",
+                        pytrace=False)
+
+
 @pytest.fixture(scope="session")
-def spark():
+def spark(tmp_path_factory, worker_id):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         pytest.skip("pyspark is not installed: pip install -e '.[test,spark]'")
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         pytest.skip("Java is not installed: apt-get install openjdk-17-jre-headless")
+    _only_one_worker_starts_spark(tmp_path_factory, worker_id)
     started = time.perf_counter()
     session = (
         SparkSession.builder.master("local[2]")
