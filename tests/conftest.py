@@ -215,8 +215,10 @@ def pytest_collection_modifyitems(config, items):
     (pytest-dev/pytest-xdist#1386). Do what xdist means to do; harmless once xdist does it."""
     if not getattr(config.option, "loadgroup", False):
         return  # not an xdist worker under --dist loadgroup
-    from _pytest.nodeid import NodeId
-
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:
+        return  # pytest before 9.2: xdist's own suffix works
     for item in items:
         groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
                          for m in item.iter_markers("xdist_group")})
