@@ -36,4 +36,6 @@ if [ -f tests/js/package-lock.json ]; then
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
-exec .venv/bin/python -m pytest -n 2 "$@"
+# --dist loadgroup: the tests marked xdist_group("spark") all run on one worker, so only one
+# JVM starts (tests/analytics/conftest.py); the other tests are spread over both workers.
+exec .venv/bin/python -m pytest -n 2 --dist loadgroup "$@"

@@ -204,6 +204,7 @@ def test_spark_without_java_says_how_to_install(tmp_path, monkeypatch):
 
 
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")
 def test_spark_names_a_corrupt_parquet_file(tmp_path, spark):
     bad = tmp_path / "b.parquet"
     bad.write_bytes(b"not parquet at all")

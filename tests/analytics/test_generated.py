@@ -71,6 +71,7 @@ def test_duckdb_matches_the_reference(batches, name):
 
 
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")
 @pytest.mark.parametrize("name", sorted(CONFIGS))
 def test_spark_matches_the_reference(batches, name, spark):
     cases = batches[name]

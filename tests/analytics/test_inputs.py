@@ -1,6 +1,7 @@
 """Every input format and shape, from the seeded generator: the engines find the planted
 truth exactly, agree with the reference on every output, and the planted rates come out
-within tolerance on larger data."""
+within tolerance on larger data. And cjm.analytics.inputs itself: naming the broken file
+when an engine cannot read the data, and the digests of a snapshot's provenance."""
 
 from __future__ import annotations
 
@@ -93,6 +94,7 @@ def test_the_generator_is_deterministic(tmp_path, gen):
 
 
 @pytest.mark.spark
+@pytest.mark.xdist_group("spark")
 @pytest.mark.parametrize("name", ["hive", "e.csv.gz", "g.jsonl", "s.parquet"])
 def test_spark_reads_every_shape(data, expected, gen, name, spark):
     shape, path, truth = data[name]
@@ -123,3 +125,44 @@ def test_planted_rates_come_out_on_larger_data(tmp_path, gen):
     excluded = analyze(gen, "events", tmp_path / "big.parquet", Semantics(exclusions=(Exclusion((Matcher(gen.EXCLUSION),)),)))
     assert [s["reached"] for s in excluded["steps"]] == truth["reached_with_exclusion"]
     assert json.loads(json.dumps(truth))["ties"] > 0
+
+
+# --- finding the broken file (cjm.analytics.inputs) -------------------------------------------
+
+
+def test_find_broken_names_the_first_file_that_cannot_be_read(tmp_path):
+    import gzip as gz
+
+    from cjm.analytics.inputs import find_broken, read_failure
+
+    good = tmp_path / "a.jsonl"
+    good.write_text('{"a": 1}\n\n{"b": 2}\n')
+    bad_line = tmp_path / "b.jsonl"
+    bad_line.write_text('{"a": 1}\n{"a": \n')
+    cut = tmp_path / "c.jsonl.gz"
+    whole = gz.compress("".join(f'{{"n": {i * 7919 % 10007}}}\n' for i in range(5000)).encode())
+    cut.write_bytes(whole[: len(whole) // 2])
+    assert find_broken(Source((str(good),), "jsonl")) is None
+    err = find_broken(Source((str(good), str(bad_line), str(cut)), "jsonl"))
+    assert err.message.startswith(f"cannot read {bad_line}: line 2 is not a JSON object (")
+    assert "complete copy" in err.hint and err.exit_code == 2
+    assert "gzip stream is broken or truncated" in find_broken(Source((str(cut),), "jsonl")).message
+    short, no_marks = tmp_path / "s.parquet", tmp_path / "m.parquet"
+    short.write_bytes(b"PAR1")
+    no_marks.write_bytes(b"PAR1" + b"x" * 20)
+    assert "too short to be a Parquet file" in find_broken(Source((str(short),), "parquet")).message
+    assert "PAR1 marks" in find_broken(Source((str(no_marks),), "parquet")).message
+    # Nothing broken that a check can see: the engine's own first line, cut short.
+    err = read_failure(Source((str(good),), "jsonl"), "Binder Error: something\nstack trace\n" + "x" * 900)
+    assert err.message == "cannot read the event data (1 file(s), jsonl): Binder Error: something"
+    assert read_failure(Source((str(good),), "jsonl"), "  ").message.endswith("unknown error")
+
+
+def test_file_digest_is_the_sha256_of_the_bytes(tmp_path):
+    import hashlib
+
+    from cjm.analytics import inputs
+
+    path = tmp_path / "e.bin"
+    path.write_bytes(b"x" * (inputs.CHUNK + 5))  # more than one chunk
+    assert inputs.file_digest(str(path)) == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -3,7 +3,7 @@ the data problems the user must hear about, and assemble the result."""
 
 from __future__ import annotations
 
-from cjm.analytics.errors import BadTimestampError, EmptyInputError, EmptyResultError
+from cjm.analytics.errors import BadTimestampError, EmptyInputError, EmptyResultError, RequestError
 from cjm.analytics.result import FunnelResult, Raw, assemble
 from cjm.analytics.spec import FunnelRequest, Plan, Source, iso_time, plan as make_plan
 
@@ -54,8 +54,10 @@ def run_funnel(request: FunnelRequest) -> FunnelResult:
     plan = make_plan(request.journey, request.steps, request.semantics, request.top_paths)
     if request.engine == "spark":
         from cjm.analytics import engine_spark as engine
-    else:
+    elif request.engine == "duckdb":
         from cjm.analytics import engine_duckdb as engine
+    else:
+        raise RequestError(f"unknown engine {request.engine!r}", "use duckdb or spark")
     raws, info, checks = engine.run(plan, request.source, request.options, request.progress)
     raw = raws.get(0, Raw())
     check(plan, raw, request.source, checks)

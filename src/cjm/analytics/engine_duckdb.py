@@ -12,7 +12,7 @@ import shutil
 import tempfile
 
 from cjm.analytics.dialect import DIALECTS, ColType
-from cjm.analytics.errors import EngineUnavailableError
+from cjm.analytics.errors import EngineUnavailableError, RequestError
 from cjm.analytics.inputs import read_failure
 from cjm.analytics.queries import build, parse_rows
 from cjm.analytics.result import Raw
@@ -90,8 +90,13 @@ def run(
     own_spill = options.temp_directory is None
     os.makedirs(spill, exist_ok=True)
     con = duckdb.connect()
+    limit = options.memory_limit or default_memory_limit()
     try:
-        con.execute(f"SET memory_limit = {D.text(options.memory_limit or default_memory_limit())}")
+        try:
+            con.execute(f"SET memory_limit = {D.text(limit)}")
+        except duckdb.Error as exc:
+            raise RequestError(f"the memory limit {limit!r} is not a size DuckDB reads: {str(exc).splitlines()[0]}",
+                               "write it like 512MB or 2GB") from None
         con.execute(f"SET temp_directory = {D.text(spill)}")
         con.execute("SET preserve_insertion_order = false")
         con.execute("SET TimeZone = 'UTC'")
@@ -127,6 +132,10 @@ def run(
         if any(r.time_check[0] or (r.time_check[1] and r.time_check[2]) for r in raws.values()):
             checks = con.execute(queries.time_samples).fetchall()
         return raws, {"name": "duckdb", "version": duckdb.__version__}, checks
+    except duckdb.OutOfMemoryException as exc:
+        raise EngineUnavailableError(
+            f"DuckDB ran out of memory within its limit of {limit}: {str(exc).splitlines()[0]}",
+            "raise the memory limit (cjm analyze --memory-limit), or free memory for it") from None
     finally:
         con.close()
         if own_spill:

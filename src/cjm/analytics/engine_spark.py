@@ -134,6 +134,8 @@ def run(
         spark.conf.set("spark.sql.session.timeZone", "UTC")
     except Exception:  # Spark Connect sessions cannot branch: use the one session
         spark = shared
+    # Event names and property values go into SQL literals: `${...}` in them is text, not a Spark variable.
+    spark.conf.set("spark.sql.variable.substitute", "false")
     failures = _failures()
 
     shared_name = None

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from cjm.analytics.errors import RequestError
+
 GLOB_CHARS = "*?["
 
 
@@ -33,7 +35,12 @@ def glob_to_regex(pattern: str) -> str:
         elif ch == "?":
             out.append(".")
         elif ch == "[":
-            end = pattern.find("]", i + 2 if pattern[i + 1 : i + 2] in ("!", "^", "]") else i + 1)
+            start = i + 1
+            if pattern[start : start + 1] in ("!", "^"):
+                start += 1
+            if pattern[start : start + 1] == "]":
+                start += 1  # a `]` first in the set (after `!` too) is one of its characters
+            end = pattern.find("]", start)
             if end == -1:
                 out.append("\\[")
             else:
@@ -41,6 +48,7 @@ def glob_to_regex(pattern: str) -> str:
                 negate = body[:1] in ("!", "^")
                 if negate:
                     body = body[1:]
+                _check_ranges(pattern, body)
                 body = "".join("\\" + c if c in "\\[]^&~" else c for c in body)
                 out.append("[" + ("^" if negate else "") + body + "]")
                 i = end
@@ -48,6 +56,19 @@ def glob_to_regex(pattern: str) -> str:
             out.append(_escape(ch))
         i += 1
     return "".join(out)
+
+
+def _check_ranges(pattern: str, body: str) -> None:
+    """A range that runs backwards (`[z-a]`) is an error in every regex dialect: say so."""
+    j = 0
+    while j < len(body):
+        if j + 2 < len(body) and body[j + 1] == "-":
+            if body[j] > body[j + 2]:
+                raise RequestError(f"the event pattern {pattern!r} has the range {body[j]}-{body[j + 2]}, which runs "
+                                   "backwards", "write a range from low to high, e.g. [a-z]")
+            j += 3
+        else:
+            j += 1
 
 
 @lru_cache(maxsize=4096)

@@ -25,6 +25,9 @@ from cjm.analytics.spec import Matcher, Plan, Source
 
 NO_STEP = 1_000_000  # as in the reference: non-step touchpoints sort after steps at one instant
 ZONED = r".*[0-9][0-9]:[0-9][0-9](:[0-9][0-9](\.[0-9]+)?)?\s*(Z|z|[+-][0-9][0-9]:?[0-9][0-9])"
+# An ISO-8601 time starts with its year: words that the engines read as times of their own
+# (DuckDB 'epoch', 'infinity'; Spark 'today', 'now') are no times here.
+DATED = r"[0-9].*"
 UNIT_FACTORS = {"s": 1_000_000, "ms": 1_000, "us": 1}
 OUT_COLUMNS = ("kind", "g", "s1", "s2", "i1", "i2", "i3", "i4", "i5", "i6", "n", "d1", "d2", "d3", "d4")
 _OUT_TYPES = {"s": "text", "i": "BIGINT", "n": "BIGINT", "d": "DOUBLE", "g": "BIGINT"}
@@ -153,7 +156,8 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         raw_text = f"trim({time_expr})"
         zk = f"CASE WHEN {time_expr} IS NULL THEN NULL WHEN {d.regex(raw_text, ZONED)} THEN 1 ELSE 0 END"
         ts = (
-            f"CASE WHEN {d.regex(raw_text, ZONED)} THEN {d.epoch_us_tz(d.parse_instant(raw_text))} "
+            f"CASE WHEN NOT {d.regex(raw_text, DATED)} THEN NULL "
+            f"WHEN {d.regex(raw_text, ZONED)} THEN {d.epoch_us_tz(d.parse_instant(raw_text))} "
             f"ELSE {d.epoch_us_naive(d.parse_naive(raw_text), source.timezone)} END"
         )
     elif time_type.kind in ("string", "int", "float"):

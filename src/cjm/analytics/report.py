@@ -44,8 +44,14 @@ def semantics_line(data: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _step_name(names: dict[str, str], step: dict[str, Any]) -> str:
+    # A stage and a touchpoint may share an id: a stage's name may be keyed "stage:<id>".
+    return names.get(f"{step['kind']}:{step['id']}") or names.get(step["id"], step["id"])
+
+
 def tables(data: dict[str, Any], names: dict[str, str] | None = None) -> list[Table]:
-    """The result as tables; ``names`` maps stage and touchpoint ids to their names."""
+    """The result as tables; ``names`` maps touchpoint ids (and stage ids, or "stage:<id>" where
+    a stage shares its id with a touchpoint) to their names."""
     names = names or {}
     out: list[Table] = []
     totals = data["totals"]
@@ -57,7 +63,7 @@ def tables(data: dict[str, Any], names: dict[str, str] | None = None) -> list[Ta
              f"{span['from'] or '–'} to {span['to'] or '–'}",
     )
     for st in data["steps"]:
-        funnel.rows.append([str(st["step"]), names.get(st["id"], st["id"]), number(st["reached"]),
+        funnel.rows.append([str(st["step"]), _step_name(names, st), number(st["reached"]),
                             _pct(st["conversion"]), _pct(st["step_conversion"]),
                             "–" if st["dropoff"] is None else f"{number(st['dropoff'])} ({_pct(st['dropoff_rate'])})",
                             _duration(st["time_from_previous"]["median_seconds"]),
@@ -87,12 +93,12 @@ def tables(data: dict[str, Any], names: dict[str, str] | None = None) -> list[Ta
     if data.get("breakdown"):
         b = data["breakdown"]
         table = Table(f"Breakdown by {b['by']} (at the {b['attribution']})",
-                      ["segment", "entered", *[names.get(s["id"], s["id"]) for s in data["steps"]], "conversion"])
+                      ["segment", "entered", *[_step_name(names, s) for s in data["steps"]], "conversion"])
         for row in b["segments"]:
             table.rows.append([row["segment"], number(row["entered"]), *[number(r) for r in row["reached"]],
                                _pct(row["conversion"])])
         out.append(table)
-    trend = Table("Trend by entry week", ["week", "entered", *[names.get(s["id"], s["id"]) for s in data["steps"]],
+    trend = Table("Trend by entry week", ["week", "entered", *[_step_name(names, s) for s in data["steps"]],
                                           "conversion"])
     for row in data["trend"]:
         trend.rows.append([row["week"], number(row["entered"]), *[number(r) for r in row["reached"]],

@@ -30,18 +30,22 @@ _TYPE_WORDS = {
     "model_type": "a mapping",
     "model_attributes_type": "a mapping",
     "date_type": "a date (YYYY-MM-DD)",
+    "datetime_type": "a date and time",
 }
 
 URL_SCHEMES = ("http://", "https://", "mailto:")
 _ID_WORDS = "an id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
+_METRIC_WORDS = ("a metric key such as funnel.conversion (lowercase letters, digits, '.', '-' and '_', starting with "
+                 "a letter or digit)")
 
 
 def _pattern_words(pattern: str) -> str | None:
-    from cjm.model.journey import COLOR_PATTERN, ID_PATTERN, URL_PATTERN
+    from cjm.model.journey import COLOR_PATTERN, ID_PATTERN, METRIC_PATTERN, URL_PATTERN
 
     return {ID_PATTERN: _ID_WORDS,
             URL_PATTERN: "an http, https or mailto link",
-            COLOR_PATTERN: "a colour written #rrggbb"}.get(pattern)
+            COLOR_PATTERN: "a colour written #rrggbb",
+            METRIC_PATTERN: _METRIC_WORDS}.get(pattern)
 
 # What a union-typed field accepts, in words, by its key.
 _UNION_WORDS = {
@@ -161,7 +165,10 @@ def findings_from_validation_error(exc, data: Any, index: PositionIndex, model_c
 
     findings: list[Finding] = []
     for path, errs in per_path.items():
-        if path in deeper and all(e["type"] in _TYPE_WORDS or e["type"].endswith("_type") for e, _ in errs):
+        # (A choice refused for a mapping is a union branch too: `rules: {x: {level: fatal}}`.)
+        if path in deeper and all(e["type"] in _TYPE_WORDS or e["type"].endswith("_type")
+                                  or (e["type"] == "literal_error" and not isinstance(e.get("input"), str))
+                                  for e, _ in errs):
             continue
         findings.extend(_translate(path, errs, data, index, model_cls))
     findings.sort(key=Finding.sort_key)
@@ -191,6 +198,14 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         if parent == "emotion":
             what = "a persona id (lowercase letters, digits, '-' and '_', starting with a letter or digit)"
         hint = _id_hint(path[-1]) if pattern else ""
+        problem = _text_problem(pattern, path[-1])  # a property name or a text key, not an id
+        if problem is not None:
+            what, hint = problem
+            return [make(INVALID_VALUE, f"the key {_quote(path[-1])} in {parent or 'this mapping'} {what}", hint,
+                         at_key=True)]
+        if kind == "key:string_too_short":
+            return [make(INVALID_VALUE, f"the key {_quote(path[-1])} in {parent or 'this mapping'} must not be empty",
+                         at_key=True)]
         return [make(INVALID_VALUE, f"the key {_quote(path[-1])} in {parent or 'this mapping'} must be {what}",
                      hint, at_key=True)]
     if kind == "extra_forbidden":
@@ -234,6 +249,9 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
             message, hint = text_problem
             return [make(INVALID_VALUE, f"{key} {message}", hint)]
         words = _pattern_words(pattern) or "of the form " + pattern
+        if words == _METRIC_WORDS and isinstance(value, str) and re.fullmatch(pattern, value.lower()):
+            return [make(INVALID_VALUE, f"{key} must be {words}; got {_describe(value)}",
+                         f"did you mean '{value.lower()}'?")]
         if words.endswith("mailto link") and isinstance(value, str) and value.startswith(URL_SCHEMES):
             return [make(INVALID_VALUE, f"{key} must be an http, https or mailto link without spaces, control "
                          f"or invisible characters; got {_describe(value)}", "write a space as %20")]
@@ -254,7 +272,8 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         return [make(INVALID_VALUE, f"{key} must be a date written YYYY-MM-DD; got {_describe(value)}")]
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         return [make(INVALID_VALUE, f"{key} is out of range: {first['msg'].replace('Input should be', 'it should be')}")]
-    return [make(INVALID_VALUE, f"{key or 'value'}: {first['msg']}")]
+    # A validator's own ValueError (a duration, a format version) is worded for users already.
+    return [make(INVALID_VALUE, f"{key or 'value'}: {first['msg'].removeprefix('Value error, ')}")]
 
 
 def _quote(value: Any) -> str:

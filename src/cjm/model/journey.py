@@ -158,6 +158,9 @@ class Channel(_Model):
     description: Text | None = None
 
 
+METRIC_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+
+
 class Kpi(_Model):
     """A measure that tells whether a stage or touchpoint works."""
 
@@ -170,7 +173,7 @@ class Kpi(_Model):
     source: ShortText | None = None
     """Where the actual value comes from, e.g. 'GA4, October'."""
     description: Text | None = None
-    metric: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$", max_length=200)] | None = None
+    metric: Annotated[str, Field(pattern=METRIC_PATTERN, max_length=200)] | None = None
     """The key of the value in metrics snapshots that measures this KPI, e.g. `funnel.conversion`."""
 
 

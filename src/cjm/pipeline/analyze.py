@@ -39,7 +39,7 @@ class AnalyzeRequest:
 class AnalyzeResult:
     result: Any  # cjm.analytics.FunnelResult
     title: str
-    names: dict[str, str]  # stage and touchpoint ids -> names, for the tables
+    names: dict[str, str]  # touchpoint and stage ids (and "stage:<id>") -> names, for the tables
     snapshot: Path | None = None  # written here
     snapshot_changed: bool = False
 
@@ -79,6 +79,7 @@ def analyze(request: AnalyzeRequest) -> AnalyzeResult:
         raise _as_cjm_error(exc, source.path) from None
     names = {st.id: st.name for st in model.stages}
     names.update({tp.id: tp.name for st in model.stages for tp in st.touchpoints})
+    names.update({f"stage:{st.id}": st.name for st in model.stages})  # a touchpoint may share a stage's id
     out = AnalyzeResult(result, model.title, names)
     if request.output is not None:
         out.snapshot, out.snapshot_changed = _write(request.output, result.snapshot_json())

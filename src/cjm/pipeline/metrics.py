@@ -52,6 +52,8 @@ def read_metrics(path: Path) -> Metrics:
     if key in _CACHE:
         return _CACHE[key]
     raw, why = read_bytes(path, MAX_BYTES)
+    if raw is not None and len(raw) > MAX_BYTES:  # read_bytes reads one byte past the limit to tell
+        raw, why = None, f"it is larger than {MAX_BYTES / (1024 * 1024):g} MiB"
     metrics = Metrics(shown, why=f"cannot read {shown}: {why}") if raw is None else _parse(shown, raw)
     _CACHE[key] = metrics
     return metrics
