@@ -184,3 +184,25 @@ def test_spark_types_become_column_kinds():
     assert _kind(params) == ColType("list", element=ColType("struct", {
         "key": ColType("string"), "value": ColType("struct", {"int_value": ColType("int")})}))
     assert _kind(T.MapType(T.StringType(), T.DoubleType())) == ColType("map", element=ColType("float"))
+
+
+@spark_group
+def test_cjm_analyze_on_spark_from_the_command_line(spark, cjm, tmp_path):
+    """`cjm analyze --engine spark`, in-process on the shared session: the same funnel
+    and the same snapshot metrics as DuckDB on the same project."""
+    from tests.cli.test_analyze import EVENTS, MAP  # the CLI test's small shop with known numbers
+
+    (tmp_path / "maps").mkdir()
+    (tmp_path / "maps" / "shop.yaml").write_text(MAP.format(target=50))
+    lines = [json.dumps({"user_id": u, "session_id": f"{u}-s", "timestamp": ts, "event": e, "page": p})
+             for u, ts, e, p in EVENTS]
+    (tmp_path / "events.jsonl").write_text("\n".join(lines) + "\n")
+    (tmp_path / "cjm.yaml").write_text("cjm: 1\nmaps: ['maps/*.yaml']\nanalytics:\n  source: {path: events.jsonl}\n")
+    ran = {engine: cjm("analyze", "maps/shop.yaml", "-f", "json", "--engine", engine, cwd=tmp_path)
+           for engine in ("spark", "duckdb")}
+    assert ran["spark"].returncode == 0, ran["spark"]
+    spark_doc, duck_doc = (json.loads(ran[e].stdout) for e in ("spark", "duckdb"))
+    assert spark_doc["engine"]["name"] == "spark" and duck_doc["engine"]["name"] == "duckdb"
+    assert [(s["id"], s["reached"]) for s in spark_doc["steps"]] == [("browse", 3), ("buy", 2)]
+    assert spark_doc["metrics"] == duck_doc["metrics"]
+    assert spark_doc["touchpoints"] == {"product": 3, "cart": 2, "checkout": 1}

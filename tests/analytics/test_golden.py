@@ -1,13 +1,14 @@
-"""Every golden case gives its expected numbers on the reference and on DuckDB, and a
-subset of them on Spark; the results are identical in every output, not only the stated ones.
+"""Every golden case gives its expected numbers on the reference, on DuckDB and on Spark;
+the results are identical in every output, not only the stated ones.
 
-Spark runs the cases that cover each query branch and each option of the semantics
-(SPARK_CASES, checked below): a Spark batch costs seconds of JVM time where DuckDB takes
-milliseconds, and the Spark dialect's functions are checked one by one in test_dialect.py,
-on generated data in test_generated.py and on tiny inputs in test_engine_spark.py."""
+A Spark batch costs seconds of JVM time where DuckDB takes milliseconds, so
+``CJM_SPARK_GOLDEN=subset`` runs on Spark only the cases that cover each query branch and
+each option of the semantics (SPARK_CASES, checked below), for a quick local run. The
+test command runs them all."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -46,7 +47,8 @@ SPARK_CASES = {
     "49-exclusion-touchpoint",  # an exclusion by touchpoint, explicit steps
     "50-strict-with-limits-and-ties",  # strict order with strict ties and a limit
 }
-SPARK_GROUPS = [group for group in groups(CASES) if any(c.name in SPARK_CASES for c in group)]
+SPARK_GROUPS = [group for group in groups(CASES)
+                if os.environ.get("CJM_SPARK_GOLDEN") != "subset" or any(c.name in SPARK_CASES for c in group)]
 SPARK_RUN = [c for group in SPARK_GROUPS for c in group]
 
 
@@ -122,7 +124,8 @@ def test_spark(case, spark_results):
 def test_the_spark_cases_cover_every_option_and_branch():
     """The subset on Spark keeps every value of every semantic option, and every feature of a map."""
     assert SPARK_CASES <= set(IDS)
-    run = [c.defaults() for c in SPARK_RUN]
+    subset = [c for group in groups(CASES) if any(c.name in SPARK_CASES for c in group) for c in group]
+    run = [c.defaults() for c in subset]
     for option, values in {"unit": {"person", "session"}, "entry": {"closed", "open"},
                            "order": {"ordered", "strict", "any"}, "attempt": {"first", "best", "reentry"},
                            "ties": {"in-order", "strict"}}.items():
@@ -131,10 +134,10 @@ def test_the_spark_cases_cover_every_option_and_branch():
     assert any(x.touchpoint for f in run for x in f.exclusions) and any(x.from_ for f in run for x in f.exclusions)
     assert any(lim.max for f in run for lim in f.limits.values()) and any(f.since and f.until for f in run)
     assert any(f.breakdown and f.breakdown.personas for f in run) and any(f.top_paths != 10 for f in run)
-    journeys = [c.journey() for c in SPARK_RUN]
+    journeys = [c.journey() for c in subset]
     matchers = [m for j in journeys for tp in j.touchpoints for m in tp.matchers]
     assert any(any(ch in m.name for ch in "*?[") for m in matchers)  # globs
     assert any(len(values) > 1 for m in matchers for _k, values in m.where)  # where: any of
-    assert any(len(s.touchpoints) > 1 for c in SPARK_RUN for s in c.plan().steps)  # a stage with several touchpoints
+    assert any(len(s.touchpoints) > 1 for c in subset for s in c.plan().steps)  # a stage with several touchpoints
     assert any(j.branches for j in journeys)
-    assert any(e["user_id"] is None for c in SPARK_RUN for e in c.events)  # events without a unit
+    assert any(e["user_id"] is None for c in subset for e in c.events)  # events without a unit
