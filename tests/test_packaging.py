@@ -4,6 +4,7 @@ runs on its own."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import venv
@@ -14,12 +15,31 @@ import pytest
 from conftest import ROOT
 
 
+def _source_copy(into: Path) -> Path:
+    """The project's files as a release would see them, copied away from the working tree:
+    other tests (on another worker) create and remove files under the tree while
+    setuptools lists and copies it, and a file gone between the two fails the build."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, timeout=60)
+    if listed.returncode != 0:  # not a git checkout (an unpacked sdist): the tree as it is
+        shutil.copytree(ROOT, into, ignore=shutil.ignore_patterns(".venv", "node_modules", "build", "dist",
+                                                                  "__pycache__", "out"))
+        return into
+    for name in listed.stdout.decode("utf-8").split("\0"):
+        source = ROOT / name
+        if name and source.is_file():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / name)
+    return into
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    source = _source_copy(tmp_path_factory.mktemp("source") / "cjm")
     # --no-isolation: build with the setuptools of this environment (no download).
     proc = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--sdist", "--wheel", "--outdir",
-                           str(out), str(ROOT)], capture_output=True, text=True, timeout=600)
+                           str(out), str(source)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     return out
 

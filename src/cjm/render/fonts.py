@@ -140,7 +140,9 @@ def has_glyph(face: str, ch: str) -> bool:
     return ord(ch) in advances(face)[0]
 
 
+@lru_cache(maxsize=1)
 def _fonttools_version() -> str:
+    # importlib.metadata scans sys.path (~10 ms): once per process, not once per subset.
     from importlib.metadata import PackageNotFoundError, version
 
     try:
