@@ -1,7 +1,7 @@
 """``-f dot`` / ``-f flow``: golden DOT for the examples, validated by the real
 ``dot``; hostile text stays text; a clear exit 3 without Graphviz; the L map.
 
-Regenerate the golden files with ``CJM_UPDATE_GOLDEN=1 pytest tests/test_render_flow.py``.
+Regenerate the golden files with ``CJM_UPDATE_GOLDEN=1 pytest tests/render/test_flow.py``.
 """
 
 from __future__ import annotations

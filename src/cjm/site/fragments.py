@@ -24,7 +24,8 @@ from markupsafe import escape
 from cjm.present.numbers import number, score, signed
 from cjm.present.words import SEVERITY_ORDER, map_type
 from cjm.site import charts
-from cjm.site.portfolio import SEVERITIES, MapInfo, SiteOptions, applies_to, emotion_of, kpi_status, touchpoints
+from cjm.site.portfolio import (SEVERITIES, MapInfo, SiteOptions, applies_to, emotion_of, kpi_places, kpi_status,
+                                touchpoints)
 from cjm.site.search import as_json, documents_of_map
 
 PAIRS = "<!--cjm-pairs-->"
@@ -167,13 +168,7 @@ def pain_rows(m: MapInfo, pid: str) -> list[list[Any]]:
 
 def kpi_rows(m: MapInfo) -> dict[str, list[str]]:
     """KPI id -> [status state, row] for every KPI of the map."""
-    where: dict[str, list[str]] = {}
-    for stage in m.data.get("stages", []):
-        for kid in stage.get("kpis", []):
-            where.setdefault(kid, []).append(stage["name"])
-        for tp in stage.get("touchpoints", []):
-            for kid in tp.get("kpis", []):
-                where.setdefault(kid, []).append(tp["name"])
+    where = kpi_places(m.data)
     out = {}
     for k in m.data.get("kpis", []):
         status = kpi_status(k)

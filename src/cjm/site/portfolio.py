@@ -71,6 +71,18 @@ def touchpoints(data: dict[str, Any]):
             yield stage, tp
 
 
+def kpi_places(data: dict[str, Any]) -> dict[str, list[str]]:
+    """KPI id -> the names of the stages and touchpoints that track it, in map order."""
+    where: dict[str, list[str]] = {}
+    for stage in data.get("stages", []):
+        for kid in stage.get("kpis", []):
+            where.setdefault(kid, []).append(stage["name"])
+        for tp in stage.get("touchpoints", []):
+            for kid in tp.get("kpis", []):
+                where.setdefault(kid, []).append(tp["name"])
+    return where
+
+
 @dataclass
 class MapInfo:
     source: str
@@ -279,13 +291,7 @@ class Portfolio:
         for kid, definition in sorted(self.catalog.get("kpi", {}).items()):
             out[kid] = {"id": kid, "definition": definition, "uses": [], "actions": []}
         for m in self.maps:
-            where: dict[str, list[str]] = {}
-            for stage in m.data.get("stages", []):
-                for kid in stage.get("kpis", []):
-                    where.setdefault(kid, []).append(stage["name"])
-                for tp in stage.get("touchpoints", []):
-                    for kid in tp.get("kpis", []):
-                        where.setdefault(kid, []).append(tp["name"])
+            where = kpi_places(m.data)
             for kpi in m.data.get("kpis", []):
                 entry = out.setdefault(kpi["id"], {"id": kpi["id"], "definition": kpi, "uses": [], "actions": []})
                 entry["uses"].append((m, kpi, list(dict.fromkeys(where.get(kpi["id"], [])))))
