@@ -175,6 +175,9 @@ def findings_from_validation_error(exc, data: Any, index: PositionIndex, model_c
     return findings
 
 
+_TEXT_KINDS = ("string_pattern_mismatch", "string_too_short", "string_too_long")
+
+
 def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: PositionIndex, model_cls) -> list[Finding]:
     where = format_path(path)
     value = _value_at(data, path)
@@ -227,6 +230,11 @@ def _translate(path: DocPath, errs: list[tuple[dict, bool]], data, index: Positi
         # a text that is no choice is a misspelt choice.
         first = literal
         kind = "literal_error"
+    elif len(errs) > 1 and isinstance(value, str) and any(e["type"] in _TEXT_KINDS for e, _ in errs):
+        # Text where text is one of the choices (an event name or an EventMatch): the text's
+        # own problem (blank, a tab) is the one to tell, not the list of accepted types.
+        first = next(e for e, _ in errs if e["type"] in _TEXT_KINDS)
+        kind = first["type"]
     elif len(errs) > 1 or kind.startswith("union"):
         accepted = {_TYPE_WORDS.get(e["type"], "another value") for e, _ in errs}
         if "a number" in accepted:
