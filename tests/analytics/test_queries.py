@@ -110,6 +110,34 @@ def test_long_paths_are_joined_as_text():
     long = [o for o in queries(Semantics(path_length=40)).outputs if "'path'" in o][0]
     assert "sum((tp + 1) *" in short and "array_to_string" not in short
     assert "array_to_string(list(CAST(tp AS VARCHAR) ORDER BY rn)[1:40], ',')" in long
+    # positions count from the entry's run, which the attempt carries (no join to find it)
+    assert "e.run - a.q0 + 1" in dict(queries(Semantics(path_length=40)).stages)["pe"]
+
+
+@pytest.mark.parametrize("semantics", [
+    Semantics(), Semantics(order="strict"), Semantics(order="any"), Semantics(attempt="reentry"),
+    Semantics(attempt="best", exclusions=(Exclusion((Matcher("X"),)),)),
+], ids=["ordered", "strict", "any", "reentry", "best-excluded"])
+def test_a_kept_stage_is_dropped_only_after_its_last_reader(semantics):
+    q = queries(semantics)
+    stages, releases = q.stages, q.releases()
+    assert len(releases) == len(stages)
+    reads = lambda name, sql: re.search(rf"\b{name}\b", sql) is not None  # noqa: E731
+    views = {name: sql for name, sql in stages if name not in q.reused}
+    dropped = {}
+    for i, spent in enumerate(releases):
+        for name in spent:
+            assert name in q.reused and name not in dropped
+            dropped[name] = i
+    assert dropped, "a funnel of several levels has stages to drop"
+    for name, at in dropped.items():
+        later = [sql for _n, sql in stages[at + 1:] if _n in q.reused] + list(q.outputs)
+        for sql in later:
+            # read neither directly nor through a view that is still to be computed
+            through = [v for v, vsql in views.items() if reads(name, vsql) and reads(v, sql)]
+            assert not reads(name, sql) and not through, (name, sql[:120])
+    # what the outputs read is never dropped
+    assert not {"seq", "summary", "att"} & set(dropped)
 
 
 def test_every_output_has_the_one_row_shape():

@@ -114,7 +114,7 @@ def run(
             raise read_failure(source, str(exc)) from None
         queries = build(plan, D, schema, source, batch)
         total = len(queries.stages) + 1
-        for done, (name, sql) in enumerate(queries.stages, start=1):
+        for done, ((name, sql), spent) in enumerate(zip(queries.stages, queries.releases()), start=1):
             kind = "TABLE" if name in queries.reused else "VIEW"
             try:
                 con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
@@ -122,6 +122,8 @@ def run(
                 if done == 1:
                     raise read_failure(source, str(exc)) from None
                 raise
+            for done_with in spent:
+                con.execute(f"DROP TABLE {done_with}")
             if progress:
                 progress(done, total)
         rows = con.execute(" UNION ALL ".join(queries.outputs)).fetchall()

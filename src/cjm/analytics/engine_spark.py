@@ -155,17 +155,19 @@ def run(
         raise read_failure(source, str(exc)) from None
     queries = build(plan, D, schema, source, batch)
     total = len(queries.stages) + 1
-    cached = []
+    cached: dict = {}
     try:
-        for done, (name, sql) in enumerate(queries.stages, start=1):
+        for done, ((name, sql), spent) in enumerate(zip(queries.stages, queries.releases()), start=1):
             frame = spark.sql(sql)
             if name in queries.reused:
                 # Read by several later stages: computed once and cut from its lineage, so that
                 # the plans stay small (each chain level is read twice: inlined, the plan
                 # would double at every step).
                 frame = frame.localCheckpoint(eager=True)
-                cached.append(frame)
+                cached[name] = frame
             frame.createOrReplaceTempView(name)
+            for done_with in spent:  # read by nothing still to come: its blocks are freed now
+                cached.pop(done_with).unpersist()
             if progress:
                 progress(done, total)
         rows = [tuple(r) for r in spark.sql(" UNION ALL ".join(queries.outputs)).collect()]
@@ -178,7 +180,7 @@ def run(
             raise read_failure(source, str(exc)) from None
         raise
     finally:
-        for frame in cached:
+        for frame in cached.values():
             frame.unpersist()
         if shared_name:
             spark.catalog.dropGlobalTempView(shared_name)

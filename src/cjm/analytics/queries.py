@@ -15,6 +15,7 @@ them all as one job. `g` keys independent batches (the golden tests run many cas
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from cjm.analytics.dialect import ColType, Dialect
@@ -131,6 +132,34 @@ class Queries:
     """The stages several later ones read: worth computing once and keeping. Among them the
     chain levels: each is read by the next level and by its join, and a view read twice
     would double the plan at every step."""
+
+    def releases(self) -> list[tuple[str, ...]]:
+        """Per stage, the kept stages that nothing computed later reads any more: dropped
+        right after that stage is built, they stop holding memory (on 10 M events, keeping
+        every level made DuckDB spill and took ~20 % longer). A view is read when what reads
+        it is computed, so a kept stage lives as long as the last kept stage or output that
+        reads it through any views."""
+        names = [name for name, _sql in self.stages]
+        reads: dict[str, set[str]] = {}
+        for i, (name, sql) in enumerate(self.stages):
+            direct = {other for other in names[:i] if re.search(rf"\b{re.escape(other)}\b", sql)}
+            # through a view: what the view reads
+            reads[name] = set().union(set(), *((reads[o] | {o}) if o not in self.reused else {o} for o in direct))
+        final = " ".join(self.outputs)
+        needed_at_end: set[str] = set()
+        for name in names:
+            if re.search(rf"\b{re.escape(name)}\b", final):
+                needed_at_end |= {name} | (reads[name] if name not in self.reused else set())
+        last: dict[str, int] = {}
+        for i, name in enumerate(names):
+            if name in self.reused:
+                for other in reads[name]:
+                    last[other] = i
+        out: list[list[str]] = [[] for _ in names]
+        for name, i in last.items():
+            if name in self.reused and name not in needed_at_end:
+                out[i].append(name)
+        return [tuple(sorted(x)) for x in out]
 
 
 def _out(d: Dialect, kind: str, g: str = "g", **cols: str) -> str:
@@ -287,8 +316,8 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
     )
     if runs:
         numbered = (
-            f"SELECT s.*, sum(CASE WHEN ptp IS NULL OR ptp <> tp THEN 1 ELSE 0 END) OVER (PARTITION BY g, u ORDER BY rn "
-            f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run FROM ({numbered}) s"
+            f"SELECT s.*, CAST(sum(CASE WHEN ptp IS NULL OR ptp <> tp THEN 1 ELSE 0 END) OVER (PARTITION BY g, u ORDER BY rn "
+            f"ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS BIGINT) AS run FROM ({numbered}) s"
         )
     stages.append(("seq", numbered))
     base = "seq"
@@ -301,7 +330,8 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         cond, es = "st IS NOT NULL", ("1" if sem.order == "any" else "st")
     else:
         cond, es = "st = 1", "1"
-    crn = ", crn AS q0" if sem.order == "strict" else ""
+    # q0: the entry's run number, for the strict order's next visit and for the paths
+    crn = ", crn AS q0" if sem.order == "strict" else ", run AS q0" if runs else ""
     cand = f"SELECT g, u, ts AS t0, rn AS r0{crn}, {es} AS es, b FROM {base} WHERE {cond} AND {in_range}"
     if sem.attempt == "first":
         cand = (
@@ -330,15 +360,15 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
             reach_k.append(f"CASE WHEN {all_there} THEN {latest} END AS t{k}")
         stages.append((
             "chain",
-            f"SELECT c.g, c.u, c.r0, c.t0, c.es, c.b, {', '.join(reach_k)} FROM cand c LEFT JOIN fp n ON {same}",
+            f"SELECT c.g, c.u, c.r0{', c.q0' if crn else ''}, c.t0, c.es, c.b, {', '.join(reach_k)} FROM cand c LEFT JOIN fp n ON {same}",
         ))
     else:
         strict = sem.order == "strict"
         first = ", ".join(f"CASE WHEN es = {k} THEN t0 END AS t{k}" for k in range(1, n + 1))
         pos = (", " + ", ".join(f"CASE WHEN es = {k} THEN q0 END AS p{k}" for k in range(1, n + 1))) if strict else ""
-        stages.append(("c1", f"SELECT cid, g, u, r0, t0, es, b, {first}{pos} FROM cand"))
+        stages.append(("c1", f"SELECT cid, g, u, r0{', q0' if crn else ''}, t0, es, b, {first}{pos} FROM cand"))
         p_cols = [f"p{k}" for k in range(1, n + 1)] if strict else []
-        keep = ["c.g", "c.u", "c.r0", "c.t0", "c.es", "c.b"]
+        keep = ["c.g", "c.u", "c.r0"] + (["c.q0"] if crn else []) + ["c.t0", "c.es", "c.b"]
         for k in range(2, n + 1):
             prev = f"c.t{k - 1}"
             fit = [f"e.st = {k}", f"e.ts >= {prev} + {plan.min_us[k - 1] or 0}", f"e.ts <= c.t0 + {W}"]
@@ -368,7 +398,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
                 sel = [f"coalesce(c.{col}, n.t) AS {col}" if col == f"t{k}" else f"c.{col}" for col in t_cols]
                 level = f"SELECT c.cid, {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN n{k} n ON n.cid = c.cid"
             stages.append((f"c{k}", level))
-        stages.append(("chain", f"SELECT g, u, r0, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
+        stages.append(("chain", f"SELECT g, u, r0{', q0' if crn else ''}, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
 
     # --- exclusions, end, furthest step ------------------------------------------------------
     reached = "CASE " + " ".join(f"WHEN t{k} IS NOT NULL THEN {k}" for k in range(n, 0, -1)) + " ELSE 0 END"
@@ -421,7 +451,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
     stages.append(("ends", "SELECT g, max(hi) AS de FROM summary GROUP BY g"))
     stages.append((
         "att",
-        f"SELECT c.g, c.u, c.r0, c.t0, c.es, c.rs, c.b, {', '.join('c.' + t for t in t_cols)}, "
+        f"SELECT c.g, c.u, c.r0{', c.q0' if crn else ''}, c.t0, c.es, c.rs, c.b, {', '.join('c.' + t for t in t_cols)}, "
         f"CASE WHEN c.rs < {n} AND {deadline} > z.de THEN 1 ELSE 0 END AS cens, "
         f"CAST(floor(c.t0 / {DAY_US}.0) AS BIGINT) AS day FROM ({chosen}) c JOIN ends z ON z.g = c.g",
     ))
@@ -454,12 +484,11 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         # A path is the entry's touchpoint, then the touchpoint of each later visit within the
         # window, up to path_length of them.
         length = sem.path_length
-        position = "e.run - s.run + 1"
+        position = "e.run - a.q0 + 1"
         stages.append((
             "pe",
             f"SELECT a.g, a.u, a.r0, e.rn, e.tp, CASE WHEN e.rn = a.r0 THEN 1 ELSE {position} END AS pos "
-            f"FROM att a JOIN seq s ON s.g = a.g AND s.u = a.u AND s.rn = a.r0 "
-            f"JOIN seq e ON e.g = a.g AND e.u = a.u AND e.rn >= a.r0 AND e.ts <= a.t0 + {W} "
+            f"FROM att a JOIN seq e ON e.g = a.g AND e.u = a.u AND e.rn >= a.r0 AND e.ts <= a.t0 + {W} "
             f"WHERE e.rn = a.r0 OR (e.ptp <> e.tp AND {position} <= {length})",
         ))
         radix = len(tps) + 1
@@ -485,7 +514,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         f"ORDER BY raw NULLS FIRST LIMIT 3) {kind}"
         for kind, cond in (("bad", "bad = 1"), ("zoned", "bad = 0 AND zoned = 1"), ("naive", "bad = 0 AND zoned = 0"))
     )
-    reused = ("summary", "seq", "seqc", "cand", "chain", "tried", "att") + tuple(f"c{k}" for k in range(1, n + 1))
+    reused = ("summary", "seq", "seqc", "cand", "chain", "tried", "att", "pe") + tuple(f"c{k}" for k in range(1, n + 1))
     return Queries(stages, outputs, samples, reused)
 
 
