@@ -56,7 +56,7 @@ def all_sql(q) -> str:
 def test_the_stages_of_an_ordered_funnel():
     q = queries()
     assert names(q) == ["ev", "summary", "seq", "cand", "c1", "n2", "c2", "n3", "c3", "chain", "tried", "ends", "att",
-                        "pe"]
+                        "pe", "paths"]
     assert set(q.reused) >= {"summary", "seq", "cand", "chain", "tried", "att", "c1", "c2", "c3"}
     kinds = [re.match(r"SELECT '(\w+)' AS kind", out).group(1) for out in q.outputs]
     assert kinds == ["totals", "units", "times", "unmatched", "overlap", "reach", "dfg", "att", "dur", "path"]
@@ -106,12 +106,12 @@ def test_a_batch_column_keys_the_groups():
 
 def test_long_paths_are_joined_as_text():
     # Paths are coded as one number in base (touchpoints + 1) while that fits in 62 bits.
-    short = [o for o in queries(Semantics(path_length=10)).outputs if "'path'" in o][0]
-    long = [o for o in queries(Semantics(path_length=40)).outputs if "'path'" in o][0]
-    assert "sum((tp + 1) *" in short and "array_to_string" not in short
-    assert "array_to_string(list(CAST(tp AS VARCHAR) ORDER BY rn)[1:40], ',')" in long
+    short = dict(queries(Semantics(path_length=10)).stages)
+    long = dict(queries(Semantics(path_length=40)).stages)
+    assert "sum((tp + 1) *" in short["paths"] and "array_to_string" not in short["paths"]
+    assert "array_to_string(list(CAST(tp AS VARCHAR) ORDER BY rn)[1:40], ',')" in long["paths"]
     # positions count from the entry's run, which the attempt carries (no join to find it)
-    assert "e.run - a.q0 + 1" in dict(queries(Semantics(path_length=40)).stages)["pe"]
+    assert "e.run - a.q0 + 1" in long["pe"]
 
 
 @pytest.mark.parametrize("semantics", [

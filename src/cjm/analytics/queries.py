@@ -498,10 +498,12 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
             path_of, column = f"sum((tp + 1) * {weight})", "i1"
         else:
             path_of, column = d.ordered_join("tp", "rn", length), "s1"
+        # One row per attempt, kept: the path visits stream into it (as a view read by the
+        # outputs, they were held in memory beside the other outputs' work).
+        stages.append(("paths", f"SELECT g, {path_of} AS path FROM pe GROUP BY g, u, r0"))
         outputs.append(
             f"SELECT {_out(d, 'path', **{column: 'path'}, n='c')} FROM (SELECT g, path, count(*) AS c, rank() OVER "
-            f"(PARTITION BY g ORDER BY count(*) DESC) AS k FROM (SELECT g, {path_of} AS path FROM pe "
-            f"GROUP BY g, u, r0) p GROUP BY g, path) t WHERE k <= {plan.top_paths}"
+            f"(PARTITION BY g ORDER BY count(*) DESC) AS k FROM paths GROUP BY g, path) t WHERE k <= {plan.top_paths}"
         )
     if raw_text is not None:
         checked = f"SELECT {raw_text} AS raw, CASE WHEN {d.regex(raw_text, ZONED)} THEN 1 ELSE 0 END AS zoned, " \
@@ -514,7 +516,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         f"ORDER BY raw NULLS FIRST LIMIT 3) {kind}"
         for kind, cond in (("bad", "bad = 1"), ("zoned", "bad = 0 AND zoned = 1"), ("naive", "bad = 0 AND zoned = 0"))
     )
-    reused = ("summary", "seq", "seqc", "cand", "chain", "tried", "att", "pe") + tuple(f"c{k}" for k in range(1, n + 1))
+    reused = ("summary", "seq", "seqc", "cand", "chain", "tried", "att", "paths") + tuple(f"c{k}" for k in range(1, n + 1))
     return Queries(stages, outputs, samples, reused)
 
 
