@@ -143,6 +143,53 @@ def test_split_by_steps(small):
     assert only.suffix == ".part1" and only.content[:8] == SIGNATURE
 
 
+def wide():
+    """3 stages of 8 steps: ~5,300 px wide."""
+    stages = [{"id": f"s{i}", "name": f"Stage {i}", "touchpoints": [
+        {"id": f"t{i}-{j}", "name": f"Step {i}.{j}", "emotion": (i + j) % 5 - 2} for j in range(8)]} for i in range(3)]
+    return make({**SMALL, "stages": stages})
+
+
+def test_a_map_too_wide_for_one_picture_is_cut_by_stage(monkeypatch):
+    """Past MAX_SIDE (32,767 px: what image tools open) one PNG would be a file nothing shows,
+    with time and memory in proportion; the map comes out as parts, like PDF pages."""
+    resolved = wide()
+    whole_w, _h = size_of(png.render(resolved, RenderOptions()))
+    limit = whole_w * 2 // 3
+    monkeypatch.setattr(png, "MAX_SIDE", limit)
+    pieces = png.render(resolved, RenderOptions())
+    assert len(pieces) > 1 and [p.suffix for p in pieces] == [f".part{i}" for i in range(1, len(pieces) + 1)]
+    assert all(size_of(p.content)[0] <= limit for p in pieces)
+    assert f"the map is {whole_w:,} px wide, more than the {limit:,} px image tools open" in pieces[0].note
+    assert f"written as {len(pieces)} pictures cut by stage" in pieces[0].note
+    assert not any(p.note for p in pieces[1:])
+    # the limit is on the picture: --scale 2 cuts a map that fits at 1x
+    monkeypatch.setattr(png, "MAX_SIDE", whole_w + 1)
+    assert isinstance(png.render(resolved, RenderOptions()), bytes)
+    doubled = png.render(resolved, RenderOptions(scale=2))
+    assert isinstance(doubled, list) and len(doubled) > 1
+    assert all(size_of(p.content)[0] <= whole_w + 1 for p in doubled)
+
+
+def test_an_asked_for_split_says_nothing(small):
+    assert not any(p.note for p in png.render(small, RenderOptions(split="stage")))
+
+
+def test_a_cut_map_says_why_on_the_command_line(cjm, mapfile, tmp_path, monkeypatch):
+    monkeypatch.setattr(png, "MAX_SIDE", 1000)
+    out = tmp_path / "out"
+    ran = cjm("render", str(mapfile), "-f", "png", "-o", str(out))
+    assert ran.returncode == 0, ran.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert len(names) > 1 and all(re.fullmatch(r"small\.part\d+\.png", n) for n in names)
+    said = ran.stdout + ran.stderr
+    assert "px wide, more than the 1,000 px image tools open" in said and "--split" in said
+    assert said.index("image tools open") < said.index("wrote")
+    ran = cjm("render", str(mapfile), "-f", "png", "-o", "-")
+    assert ran.returncode == 2
+    assert "too wide for one PNG and is written as" in ran.stderr and "-o" in ran.stderr
+
+
 def test_split_writes_numbered_files(cjm, mapfile, tmp_path):
     out = tmp_path / "out"
     ran = cjm("render", str(mapfile), "-f", "png", "--split", "stage", "-o", str(out))

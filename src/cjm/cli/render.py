@@ -139,6 +139,8 @@ def render_once(request) -> tuple[int, list[Path]]:
         out.say(f"{len(result.outputs)} rendered file(s) are up to date")
         return failed, result.watched
     written = [o for o in result.outputs if o.changed]
+    for note in result.notes:
+        out.say(note)
     for o in written:
         out.say(f"wrote {display_path(o.path)}")
     unchanged = len(result.outputs) - len(written)

@@ -52,6 +52,7 @@ class Output:
 @dataclass
 class RenderResult:
     outputs: list[Output] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the user should hear besides the files written
     reports: list[FileReport] = field(default_factory=list)  # files with findings (maps that did not validate…)
     watched: list[Path] = field(default_factory=list)  # files whose change should re-render
 
@@ -188,10 +189,12 @@ def render_maps(request: RenderRequest) -> RenderResult:
             rendered = render(fmt, view, options, shared)
             # a format may write several files (posters of a split map): (suffix, content) pieces
             pieces = rendered if isinstance(rendered, list) else [Piece("", rendered)]
+            result.notes.extend(f"{source.path}: {p.note}" for p in pieces if p.note)
             if out_dir is None:
                 if len(pieces) > 1:
-                    raise UsageError(f"--split writes {len(pieces)} files, and -o - writes one",
-                                     "give an output folder with -o")
+                    why = f"--split writes {len(pieces)} files" if options.split else \
+                        f"the map is too wide for one {fmt.upper()} and is written as {len(pieces)} pictures"
+                    raise UsageError(f"{why}, and -o - writes one", "give an output folder with -o")
                 result.outputs.append(Output(source.path, fmt, None, pieces[0].content, True))
                 continue
             for piece in pieces:

@@ -38,6 +38,7 @@ class Piece:
 
     suffix: str
     content: str | bytes
+    note: str = ""  # why the format wrote several files when nobody asked (said once, by the first piece)
 
 
 @dataclass

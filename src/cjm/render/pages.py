@@ -38,9 +38,13 @@ class Part:
 
 def columns_per_page(paper: str) -> int:
     """How many step columns fit the width of a page at the smallest readable scale."""
+    return columns_for_width((PAPERS[paper][0] - 2 * MARGIN) / MIN_SCALE)
+
+
+def columns_for_width(width: float) -> int:
+    """How many step columns a map of at most ``width`` px has room for."""
     from cjm.render.svg.layout import COL_W, LABEL_W, PAD
 
-    width = (PAPERS[paper][0] - 2 * MARGIN) / MIN_SCALE
     return max(1, int((width - 2 * PAD - LABEL_W) // COL_W))
 
 

@@ -28,6 +28,13 @@ def rasterise(svg_text: str, scale: float = 1.0, background: str | None = None) 
     return bytes(data)
 
 
+# The widest picture cjm writes as one PNG. Image viewers, slide tools and browsers stop at about
+# this size (Chromium's canvas and many decoders at 32,767 px), and the pixels cost time and memory
+# in proportion: a 2,000-step map would be 424,000 px wide, 86 s and 5 GB of memory for a file
+# nothing opens. A wider map is written as several pictures, cut by stage, as -f pdf cuts pages.
+MAX_SIDE = 32_767
+
+
 def render(resolved: Any, options: Any, shared: Any = None):
     from cjm.render import Piece
     from cjm.render import svg
@@ -35,10 +42,34 @@ def render(resolved: Any, options: Any, shared: Any = None):
 
     scale = getattr(options, "scale", 1.0) or 1.0
     parts = parts_for(resolved, options)
+    note = ""
     if parts is None:
-        if shared is not None and options in shared.svg:  # -f svg,png: the SVG is there already
-            return rasterise(shared.svg[options], scale)
-        # the font subset would only be parsed and ignored: resvg is handed the font files
-        return rasterise(svg.document(svg.whole_scene(resolved, options, shared), options, embed=False), scale)
-    scenes = svg.part_scenes(resolved, options, parts)
-    return [Piece(p.suffix, rasterise(svg.document(sc, options, embed=False), scale)) for p, sc in zip(parts, scenes)]
+        scene = svg.whole_scene(resolved, options, shared)
+        if scene.width * scale <= MAX_SIDE:
+            if shared is not None and options in shared.svg:  # -f svg,png: the SVG is there already
+                return rasterise(shared.svg[options], scale)
+            # the font subset would only be parsed and ignored: resvg is handed the font files
+            return rasterise(svg.document(scene, options, embed=False), scale)
+        parts, scenes = _fitting(resolved, options, scale)
+        note = (f"the map is {round(scene.width * scale):,} px wide, more than the {MAX_SIDE:,} px image tools open: "
+                f"written as {len(parts)} pictures cut by stage (--split stage or --split N picks the cut; "
+                f"-f overview draws the whole journey in one)")
+    else:
+        scenes = svg.part_scenes(resolved, options, parts)
+    return [Piece(p.suffix, rasterise(svg.document(sc, options, embed=False), scale), note if i == 0 else "")
+            for i, (p, sc) in enumerate(zip(parts, scenes))]
+
+
+def _fitting(resolved: Any, options: Any, scale: float) -> tuple[list, list]:
+    """Parts by stage (stages cut into runs of steps where one is too wide), each at most
+    MAX_SIDE px wide, with their scenes."""
+    from cjm.render import svg
+    from cjm.render.pages import columns_for_width, split
+
+    per_part = columns_for_width(MAX_SIDE / scale)
+    while True:
+        parts = split(resolved, per_part, by_stage=True, noun="Part")
+        scenes = svg.part_scenes(resolved, options, parts)
+        if per_part == 1 or all(sc.width * scale <= MAX_SIDE for sc in scenes):
+            return parts, scenes
+        per_part = max(1, per_part - max(1, per_part // 10))
