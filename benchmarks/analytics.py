@@ -95,9 +95,11 @@ def child(mode: str, path: str, extra: str) -> None:
 
         con = duckdb.connect()
         row = con.execute(hand_written_sql(path)).fetchone()
-        for sql in hand_written_full_sql(path):
-            con.execute(sql).fetchall()
-        print(json.dumps({"reached": list(row[:5]), "seconds": time.perf_counter() - started}))
+        totals, _top, reach, moves = (con.execute(sql).fetchall() for sql in hand_written_full_sql(path))
+        seconds = time.perf_counter() - started
+        same = {"units": totals[0][3], "off_map": totals[0][2], "reach": [c for _st, c in sorted(reach)],
+                "moves": sorted([a, b, c] for a, b, c in moves)}
+        print(json.dumps({"reached": list(row[:5]), "seconds": seconds, "same": same}))
         return
     from cjm.analytics import EngineOptions, FunnelRequest, JourneyShape, Source, run_funnel
 
@@ -122,8 +124,13 @@ def child(mode: str, path: str, extra: str) -> None:
         run_funnel(request)
         timings["repeat"] = time.perf_counter() - t
     data = result.to_dict()
+    # what the hand-written queries of the same outputs give, to check that they agree
+    index = {tp.id: i for i, tp in enumerate(journey.touchpoints, start=1)}
+    same = {"units": data["totals"]["units"], "off_map": data["conformance"]["unmatched_events"],
+            "reach": [data["touchpoints"][tp.id] for tp in journey.touchpoints],
+            "moves": sorted([index[t["from"]], index[t["to"]], t["count"]] for t in data["transitions"])}
     print(json.dumps({"reached": [s["reached"] for s in data["steps"]], "seconds": time.perf_counter() - started,
-                      "events": data["totals"]["events_read"], "timings": timings}))
+                      "events": data["totals"]["events_read"], "timings": timings, "same": same}))
 
 
 def measure(mode: str, path: str, extra: str = "") -> dict:
@@ -172,6 +179,7 @@ def main() -> None:
     best = {k: min(v, key=lambda r: r["wall_seconds"]) for k, v in runs.items()}
     for name, run in best.items():
         assert run["reached"] == truth10["reached"], (name, run["reached"], truth10["reached"])
+    assert best["engine_funnel_only"]["same"] == best["handwritten_full"]["same"], "the engine and the hand-written queries disagree"
     results["10m"] = {
         "events": truth10["events"],
         "engine_seconds": best["engine"]["wall_seconds"],
