@@ -139,17 +139,19 @@ class Queries:
         every level made DuckDB spill and took ~20 % longer). A view is read when what reads
         it is computed, so a kept stage lives as long as the last kept stage or output that
         reads it through any views."""
+        def mentions(sql: str, name: str) -> bool:
+            return re.search(rf"\b{re.escape(name)}\b", sql) is not None
+
+        def through(name: str) -> set[str]:
+            """A stage and, for a view, what the view reads."""
+            return {name} if name in self.reused else {name} | reads[name]
+
         names = [name for name, _sql in self.stages]
         reads: dict[str, set[str]] = {}
         for i, (name, sql) in enumerate(self.stages):
-            direct = {other for other in names[:i] if re.search(rf"\b{re.escape(other)}\b", sql)}
-            # through a view: what the view reads
-            reads[name] = set().union(set(), *((reads[o] | {o}) if o not in self.reused else {o} for o in direct))
+            reads[name] = set().union(*(through(other) for other in names[:i] if mentions(sql, other)))
         final = " ".join(self.outputs)
-        needed_at_end: set[str] = set()
-        for name in names:
-            if re.search(rf"\b{re.escape(name)}\b", final):
-                needed_at_end |= {name} | (reads[name] if name not in self.reused else set())
+        needed_at_end = set().union(*(through(name) for name in names if mentions(final, name)))
         last: dict[str, int] = {}
         for i, name in enumerate(names):
             if name in self.reused:
@@ -332,10 +334,11 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
         cond, es = "st = 1", "1"
     # q0: the entry's run number, for the strict order's next visit and for the paths
     crn = ", crn AS q0" if sem.order == "strict" else ", run AS q0" if runs else ""
+    q0, cq0 = (", q0", ", c.q0") if crn else ("", "")  # carried through the chain to the attempts
     cand = f"SELECT g, u, ts AS t0, rn AS r0{crn}, {es} AS es, b FROM {base} WHERE {cond} AND {in_range}"
     if sem.attempt == "first":
         cand = (
-            f"SELECT g, u, t0, r0{', q0' if crn else ''}, es, b FROM (SELECT *, row_number() OVER "
+            f"SELECT g, u, t0, r0{q0}, es, b FROM (SELECT *, row_number() OVER "
             f"(PARTITION BY g, u ORDER BY t0, r0) AS k FROM ({cand}) c) c WHERE k = 1"
         )
     # cid: a number per candidate, so that the chain groups and joins on one integer.
@@ -360,15 +363,15 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
             reach_k.append(f"CASE WHEN {all_there} THEN {latest} END AS t{k}")
         stages.append((
             "chain",
-            f"SELECT c.g, c.u, c.r0{', c.q0' if crn else ''}, c.t0, c.es, c.b, {', '.join(reach_k)} FROM cand c LEFT JOIN fp n ON {same}",
+            f"SELECT c.g, c.u, c.r0{cq0}, c.t0, c.es, c.b, {', '.join(reach_k)} FROM cand c LEFT JOIN fp n ON {same}",
         ))
     else:
         strict = sem.order == "strict"
         first = ", ".join(f"CASE WHEN es = {k} THEN t0 END AS t{k}" for k in range(1, n + 1))
         pos = (", " + ", ".join(f"CASE WHEN es = {k} THEN q0 END AS p{k}" for k in range(1, n + 1))) if strict else ""
-        stages.append(("c1", f"SELECT cid, g, u, r0{', q0' if crn else ''}, t0, es, b, {first}{pos} FROM cand"))
+        stages.append(("c1", f"SELECT cid, g, u, r0{q0}, t0, es, b, {first}{pos} FROM cand"))
         p_cols = [f"p{k}" for k in range(1, n + 1)] if strict else []
-        keep = ["c.g", "c.u", "c.r0"] + (["c.q0"] if crn else []) + ["c.t0", "c.es", "c.b"]
+        keep = ["c.g", "c.u", f"c.r0{cq0}", "c.t0", "c.es", "c.b"]
         for k in range(2, n + 1):
             prev = f"c.t{k - 1}"
             fit = [f"e.st = {k}", f"e.ts >= {prev} + {plan.min_us[k - 1] or 0}", f"e.ts <= c.t0 + {W}"]
@@ -398,7 +401,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
                 sel = [f"coalesce(c.{col}, n.t) AS {col}" if col == f"t{k}" else f"c.{col}" for col in t_cols]
                 level = f"SELECT c.cid, {', '.join(keep + sel)} FROM c{k - 1} c LEFT JOIN n{k} n ON n.cid = c.cid"
             stages.append((f"c{k}", level))
-        stages.append(("chain", f"SELECT g, u, r0{', q0' if crn else ''}, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
+        stages.append(("chain", f"SELECT g, u, r0{q0}, t0, es, b, {', '.join(t_cols)} FROM c{n}"))
 
     # --- exclusions, end, furthest step ------------------------------------------------------
     reached = "CASE " + " ".join(f"WHEN t{k} IS NOT NULL THEN {k}" for k in range(n, 0, -1)) + " ELSE 0 END"
@@ -451,7 +454,7 @@ def build(plan: Plan, d: Dialect, schema: dict[str, ColType], source: Source, ba
     stages.append(("ends", "SELECT g, max(hi) AS de FROM summary GROUP BY g"))
     stages.append((
         "att",
-        f"SELECT c.g, c.u, c.r0{', c.q0' if crn else ''}, c.t0, c.es, c.rs, c.b, {', '.join('c.' + t for t in t_cols)}, "
+        f"SELECT c.g, c.u, c.r0{cq0}, c.t0, c.es, c.rs, c.b, {', '.join('c.' + t for t in t_cols)}, "
         f"CASE WHEN c.rs < {n} AND {deadline} > z.de THEN 1 ELSE 0 END AS cens, "
         f"CAST(floor(c.t0 / {DAY_US}.0) AS BIGINT) AS day FROM ({chosen}) c JOIN ends z ON z.g = c.g",
     ))
